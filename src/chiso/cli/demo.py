@@ -1,0 +1,52 @@
+"""``chiso demo``: create and migrate a database and load the demo (idempotent)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from chiso.cli.setup import django_setup, migrate, notice
+
+DEMO_PASSWORD = "chiso-demo"
+LOCNINH_TOWNSHIP = "25270"  # Thị trấn Lộc Ninh, Huyện Lộc Ninh, Tỉnh Bình Phước (before 2025)
+REFERENCE_DAY = date(2023, 12, 31)
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("demo", help="create/migrate the database and load the demo data")
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    django_setup()
+    migrate()
+    demo_load()
+    print_logins()
+    return 0
+
+
+def demo_load() -> None:
+    """Load every part of the demo that is missing."""
+    from chiso.accounts.models import Role, User
+    from chiso.accounts.services import role_sync, user_create
+    from chiso.orgunits.models import OrgUnit
+    from chiso.orgunits.selectors import orgunit_valid_on
+
+    role_sync()
+    if not User.objects.filter(username="admin").exists():
+        user_create(username="admin", password=DEMO_PASSWORD, full_name="Quản trị hệ thống",
+                    roles=[Role.ADMIN], is_superuser=True)
+        notice("demo: user admin created")
+    if not User.objects.filter(username="locninh").exists():
+        township = OrgUnit.objects.filter(orgunit_valid_on(REFERENCE_DAY), code=LOCNINH_TOWNSHIP)
+        user_create(username="locninh", password=DEMO_PASSWORD,
+                    full_name="Cán bộ Thị trấn Lộc Ninh", roles=[Role.DATA_ENTRY],
+                    capture_units=township)
+        notice("demo: user locninh created")
+
+
+def print_logins() -> None:
+    notice(
+        "Demo logins (demo only):\n"
+        f"  admin    / {DEMO_PASSWORD}   (quản trị, toàn bộ đơn vị)\n"
+        f"  locninh  / {DEMO_PASSWORD}   (nhập liệu, Thị trấn Lộc Ninh {LOCNINH_TOWNSHIP})"
+    )

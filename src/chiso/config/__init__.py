@@ -1,0 +1,1 @@
+"""Project configuration: settings profiles, URL map, WSGI entry point."""
