@@ -1,0 +1,39 @@
+"""The ``chiso`` command.
+
+Each subcommand lives in its own module exposing ``add_parser(subparsers)``, which registers the
+command and sets ``handler`` to a function ``(args) -> int`` (the exit code: 0 success, 1
+rejected or errors found, 2 unusable input). Django is set up only by commands that need it, so
+``chiso check FILE`` runs without a database. Machine-readable output alone goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMAND_MODULES = ("serve", "demo", "manage", "token", "check")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chiso",
+        description="chiso: plan, collect, check and report social-security figures.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"chiso.cli.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
