@@ -15,7 +15,7 @@ def test_anonymous_root_shows_styled_login_page(server, page, shot):
 
 def test_wrong_password_then_admin_logs_in(server, page, login, shot):
     login(page, "admin", "sai-mat-khau")
-    assert "Vui lòng nhập chính xác" in page.locator(".error").inner_text()
+    assert "mật khẩu chính xác" in page.locator(".error").inner_text()
     shot(page, "login-error")
     login(page, "admin")
     assert page.url == f"{server}/"

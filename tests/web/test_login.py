@@ -27,7 +27,7 @@ def test_wrong_password_shows_vietnamese_error(make_user):
     make_user("locninh")
     response = Client().post("/login/", {"username": "locninh", "password": "sai"})
     assert response.status_code == 200
-    assert "Vui lòng nhập chính xác" in response.content.decode()
+    assert "mật khẩu chính xác" in response.content.decode()
 
 
 def test_login_is_throttled_after_five_failures(make_user, password):

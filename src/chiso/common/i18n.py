@@ -62,7 +62,10 @@ def extract() -> Catalog:
         if path.suffix == ".py":
             source = path.read_text(encoding="utf-8")
         elif path.suffix in {".html", ".txt", ".xml"} and "/templates/" in f"/{rel}":
+            # templatize keeps the layout with filler text; messages sit on single lines, so
+            # dropping indentation makes it tokenizable without changing any message.
             source = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+            source = "\n".join(line.lstrip() for line in source.splitlines())
         else:
             continue
         for msgid, context, location in _messages_from_python(source, rel):

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "chiso.accounts",
     "chiso.indicators",
     "chiso.datavalues",
+    "chiso.analytics",
     "chiso.web",
     "chiso.api",
 ]
@@ -159,8 +160,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = HOME / "static"
 if PRODUCTION:
+    STATIC_ROOT = HOME / "static"
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
