@@ -36,6 +36,9 @@ class UnitType(models.TextChoices):
     BAN = "ban", _("Bản")
     BUON = "buon", _("Buôn")
     PLEI = "plei", _("Plei")
+    XOM = "xom", _("Xóm")
+    KHOM = "khom", _("Khóm")
+    LANG = "lang", _("Làng")
 
 
 class OrgUnit(models.Model):
@@ -44,25 +47,38 @@ class OrgUnit(models.Model):
     is the official code, which the reform reused for other territory, so a code identifies a
     version only together with a date."""
 
-    uid = models.CharField(max_length=40, db_index=True)
-    code = models.CharField(max_length=32, db_index=True)
-    name = models.CharField(max_length=200)
+    uid = models.CharField(_("mã định danh"), max_length=40, db_index=True)
+    code = models.CharField(_("mã"), max_length=32, db_index=True)
+    name = models.CharField(_("tên"), max_length=200)
     search_name = models.CharField(max_length=200, db_index=True, editable=False)
-    unit_type = models.CharField(max_length=24, choices=UnitType.choices)
-    tier = models.CharField(max_length=8, choices=Tier.choices, db_index=True)
+    unit_type = models.CharField(_("loại"), max_length=24, choices=UnitType.choices)
+    tier = models.CharField(_("cấp"), max_length=8, choices=Tier.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("đơn vị cấp trên"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
-    valid_from = models.DateField(null=True, blank=True)
-    valid_to = models.DateField(null=True, blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    area_km2 = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    is_demo = models.BooleanField(default=False)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    latitude = models.DecimalField(
+        _("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    area_km2 = models.DecimalField(
+        _("diện tích (km²)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    is_demo = models.BooleanField(_("dữ liệu mẫu"), default=False)
 
     class Meta:
         ordering = ["path"]
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
         constraints = [
             models.UniqueConstraint(fields=["code", "valid_from"], name="orgunit_code_from_unique"),
         ]
@@ -84,16 +100,32 @@ class Succession(models.Model):
         WHOLE = "whole", _("Toàn bộ")
         PARTIAL = "partial", _("Một phần")
 
-    predecessor = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="successions")
-    successor = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="precessions")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    effective = models.DateField()
+    predecessor = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.CASCADE,
+        related_name="successions",
+        verbose_name=_("đơn vị tiền thân"),
+    )
+    successor = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.CASCADE,
+        related_name="precessions",
+        verbose_name=_("đơn vị kế thừa"),
+    )
+    kind = models.CharField(_("hình thức"), max_length=8, choices=Kind.choices)
+    effective = models.DateField(_("ngày hiệu lực"))
     share = models.DecimalField(
-        max_digits=7, decimal_places=6, null=True, blank=True,
+        _("tỷ lệ"),
+        max_digits=7,
+        decimal_places=6,
+        null=True,
+        blank=True,
         help_text=_("Tỷ lệ phân bổ (theo diện tích hoặc dân số) khi tách một phần"),
     )
 
     class Meta:
+        verbose_name = _("kế thừa")
+        verbose_name_plural = _("kế thừa")
         constraints = [
             models.UniqueConstraint(
                 fields=["predecessor", "successor"], name="succession_pair_unique"
