@@ -1,0 +1,173 @@
+"""Full-hierarchy rollup of one indicator group for a year: analytics against hand-written SQL.
+
+On the data of ``bench/generate.py`` (``--values N``, commune-level monthly values), for every
+province valid at the end of the year: the year's total of each indicator of the group over
+all its districts, communes (and their predecessors, across the 1 July 2025 reform) through
+``chiso.analytics.selectors.analytics_table``, which also computes last year's figures and
+targets. Baseline: one hand-written SQL query on the same engine that sums the same values
+grouped by province and indicator (no successions, no last year). DuckDB is timed too, for
+information, when it is installed.
+
+Prints seconds, values/s and the ratio analytics/SQL. Never asserts a timing.
+
+    .venv/bin/python bench/rollup.py --values 1000000                 # SQLite, reuses the file
+    .venv/bin/python bench/rollup.py --values 1000000 --database postgres  # + dashboard p50/p95
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import DEFAULT_HOME, throwaway_postgres
+from generate import BENCH_USER, prepare, sqlite_path
+
+DEFAULT_GROUP = "LAO_DONG_VIEC_LAM"
+REPEAT = 3
+
+
+def busiest_year() -> int:
+    from django.db.models import Count
+
+    from chiso.datavalues.models import DataValue
+
+    rows = (
+        DataValue.objects.values("period_start__year")
+        .annotate(n=Count("id"))
+        .order_by("-n", "-period_start__year")
+    )
+    return rows[0]["period_start__year"]
+
+
+def _sql(vendor: str) -> str:
+    province = (
+        "split_part(o.path, '/', 2)"
+        if vendor == "postgresql"
+        else "substr(o.path, 2, instr(substr(o.path, 2), '/') - 1)"
+    )
+    return (
+        f"SELECT {province} AS province, v.indicator_id, SUM(v.value), COUNT(*) "
+        "FROM datavalues_datavalue v JOIN orgunits_orgunit o ON o.id = v.orgunit_id "
+        "WHERE v.indicator_id IN ({ids}) AND v.period_start >= %s AND v.period_end <= %s "
+        "AND v.period_type = 'month' AND NOT v.deleted "
+        "GROUP BY 1, 2"
+    )
+
+
+def run(name: str, group: str, year: int | None) -> None:
+    from django.db import connection
+
+    from chiso.accounts.models import User
+    from chiso.analytics.selectors import analytics_table
+    from chiso.core.periods import Period
+    from chiso.datavalues.models import DataValue
+    from chiso.indicators.selectors import indicator_list
+    from chiso.orgunits.models import OrgUnit, Tier
+    from chiso.orgunits.selectors import orgunit_valid_on
+
+    year = year or busiest_year()
+    period = Period.parse(str(year))
+    user = User.objects.get(username=BENCH_USER)
+    indicators = [i for i in indicator_list(group) if i.period_type == "month"]
+    codes = [i.code for i in indicators]
+    provinces = list(OrgUnit.objects.filter(orgunit_valid_on(period.end), tier=Tier.PROVINCE))
+    scanned = DataValue.objects.filter(
+        indicator__in=indicators, period_start__gte=period.start, period_end__lte=period.end
+    ).count()
+    total_values = DataValue.objects.count()
+
+    def with_analytics():
+        total = Decimal(0)
+        for province in provinces:
+            for row in analytics_table(
+                user=user, indicators=codes, orgunit=province, period=period
+            ):
+                total += row.value or 0
+        return total
+
+    sql = _sql(connection.vendor).format(ids=", ".join(str(i.pk) for i in indicators))
+
+    def with_sql():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [period.start, period.end])
+            return sum(Decimal(str(r[2])) for r in cursor.fetchall())
+
+    a_times, s_times = [], []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        a_total = with_analytics()
+        a_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        s_total = with_sql()
+        s_times.append(time.perf_counter() - started)
+    a, s = min(a_times), min(s_times)
+    print(
+        f"{name}: rollup of {len(codes)} indicators ({group}) for {year} over "
+        f"{len(provinces)} provinces, {scanned:,} of {total_values:,} values in range"
+    )
+    print(
+        f"{name}: analytics {a:.2f} s ({scanned / a:,.0f} values/s), hand-written SQL "
+        f"{s:.2f} s ({scanned / s:,.0f} values/s), analytics/SQL = {a / s:.1f}x "
+        f"(best of {REPEAT}); totals {a_total:,.0f} vs {s_total:,.0f}"
+        + (" (analytics adds predecessors' values across the reform)" if a_total != s_total else "")
+    )
+    if connection.vendor == "sqlite":
+        _duckdb(name, sql, period)
+
+
+def _duckdb(name: str, sql: str, period) -> None:
+    try:
+        import duckdb
+    except ImportError:
+        print(f"{name}: DuckDB not installed (information only): skipped")
+        return
+    from django.db import connection
+
+    path = connection.settings_dict["NAME"]
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{path}' AS chiso (TYPE sqlite)")
+    query = sql.replace("%s", "?").replace("datavalues_", "chiso.datavalues_")
+    query = query.replace("orgunits_orgunit", "chiso.orgunits_orgunit")
+    started = time.perf_counter()
+    con.execute(query, [period.start, period.end]).fetchall()
+    print(f"{name}: DuckDB over the SQLite file {time.perf_counter() - started:.2f} s")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--values", type=int, default=1_000_000)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--home", type=Path, default=DEFAULT_HOME)
+    parser.add_argument("--group", default=DEFAULT_GROUP)
+    parser.add_argument("--year", type=int)
+    parser.add_argument(
+        "--dashboard-runs",
+        type=int,
+        default=10,
+        help="PostgreSQL only: also run bench/dashboard_latency.py this many times on the "
+        "throwaway cluster (0: no)",
+    )
+    args = parser.parse_args(argv)
+    if args.database == "postgres":
+        with throwaway_postgres() as url:
+            prepare(args.home, args.values, url)
+            run("PostgreSQL", args.group, args.year)
+            if args.dashboard_runs:
+                # The cluster dies with this process: time the dashboard on it too.
+                from dashboard_latency import run as dashboard_run
+
+                dashboard_run("PostgreSQL", args.dashboard_runs, None, args.year)
+    else:
+        prepare(args.home, args.values)
+        print(f"SQLite file: {sqlite_path(args.home)}", file=sys.stderr)
+        run("SQLite", args.group, args.year)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
