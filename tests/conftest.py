@@ -53,8 +53,12 @@ def password():
 def make_user(db):
     def make(username, *, roles=(Role.DATA_ENTRY,), capture=(), view=(), superuser=False):
         return user_create(
-            username=username, password=PASSWORD, roles=roles, capture_units=capture,
-            view_units=view, is_superuser=superuser,
+            username=username,
+            password=PASSWORD,
+            roles=roles,
+            capture_units=capture,
+            view_units=view,
+            is_superuser=superuser,
         )
 
     return make

@@ -20,11 +20,15 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     capture_units = models.ManyToManyField(
-        "orgunits.OrgUnit", blank=True, related_name="capture_users",
+        "orgunits.OrgUnit",
+        blank=True,
+        related_name="capture_users",
         verbose_name=_("phạm vi nhập liệu"),
     )
     view_units = models.ManyToManyField(
-        "orgunits.OrgUnit", blank=True, related_name="view_users",
+        "orgunits.OrgUnit",
+        blank=True,
+        related_name="view_users",
         verbose_name=_("phạm vi xem"),
     )
 

@@ -32,8 +32,9 @@ def user_create(
     view_units: Iterable[OrgUnit] = (),
     is_superuser: bool = False,
 ) -> User:
-    user = User(username=username, full_name=full_name, is_superuser=is_superuser,
-                is_staff=is_superuser)
+    user = User(
+        username=username, full_name=full_name, is_superuser=is_superuser, is_staff=is_superuser
+    )
     user.set_password(password)
     user.save()
     groups = role_sync()

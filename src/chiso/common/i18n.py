@@ -109,8 +109,13 @@ def update() -> int:
             continue
         entry = old.get(message.id, context=message.context)
         string = entry.string if entry is not None else ("", "") if message.pluralizable else ""
-        merged.add(message.id, string, locations=message.locations, context=message.context,
-                   flags=entry.flags if entry is not None else ())
+        merged.add(
+            message.id,
+            string,
+            locations=message.locations,
+            context=message.context,
+            flags=entry.flags if entry is not None else (),
+        )
     CATALOG.parent.mkdir(parents=True, exist_ok=True)
     with CATALOG.open("wb") as fh:
         write_po(fh, merged, width=100, sort_output=True, omit_header=False)
