@@ -25,9 +25,11 @@ class Channel(models.TextChoices):
 
 
 class DataValue(models.Model):
-    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT)
+    # No single-column indexes on indicator and orgunit: the key constraint and the indexes
+    # below start with them, and every extra index slows the bulk import.
+    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT, db_index=False)
     option_combo = models.ForeignKey("indicators.CategoryOptionCombo", on_delete=models.PROTECT)
-    orgunit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT)
+    orgunit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, db_index=False)
     period = models.CharField(max_length=16)
     period_type = models.CharField(max_length=8)
     period_start = models.DateField()
@@ -37,7 +39,10 @@ class DataValue(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OFFICIAL)
     comment = models.TextField(blank=True)
     stored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created = models.DateTimeField(auto_now_add=True)
@@ -57,6 +62,10 @@ class DataValue(models.Model):
             models.Index(fields=["orgunit", "period_start"]),
         ]
 
+    def __str__(self) -> str:
+        # Ids only: admin lists and logs must not query per row.
+        return f"{self.indicator_id}/{self.option_combo_id}/{self.orgunit_id}/{self.period}"
+
 
 class DataValueAudit(models.Model):
     """Append-only: one row per create, update or delete of a value."""
@@ -73,7 +82,10 @@ class DataValueAudit(models.Model):
     old_status = models.CharField(max_length=8, blank=True)
     new_status = models.CharField(max_length=8, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
@@ -82,6 +94,9 @@ class DataValueAudit(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.action} #{self.datavalue_id}: {self.old_value} → {self.new_value}"
+
 
 class Target(models.Model):
     """A planned figure (chỉ tiêu giao) for (indicator, option combo or total, unit, period),
@@ -89,7 +104,10 @@ class Target(models.Model):
 
     indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT)
     option_combo = models.ForeignKey(
-        "indicators.CategoryOptionCombo", null=True, blank=True, on_delete=models.PROTECT,
+        "indicators.CategoryOptionCombo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         help_text=_("Để trống: chỉ tiêu cho tổng các phân tổ"),
     )
     orgunit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT)
@@ -99,11 +117,14 @@ class Target(models.Model):
     value = models.DecimalField(max_digits=28, decimal_places=6)
     document = models.CharField(max_length=255, blank=True)
     document_kind = models.CharField(max_length=8, blank=True)
-    document_number = models.CharField(max_length=32, blank=True)
+    document_number = models.CharField(max_length=64, blank=True)  # the symbol: 42/KH-UBND
     document_date = models.DateField(null=True, blank=True)
     updated = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -120,3 +141,7 @@ class Target(models.Model):
                 name="target_total_key_unique",
             ),
         ]
+
+    def __str__(self) -> str:
+        combo = self.option_combo_id if self.option_combo_id is not None else "total"
+        return f"{self.indicator_id}/{combo}/{self.orgunit_id}/{self.period}: {self.value}"
