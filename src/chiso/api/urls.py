@@ -5,13 +5,16 @@ from ninja import NinjaAPI
 
 from chiso.accounts.access import UnitNotFound
 from chiso.api.auth import AUTH
-from chiso.api.routers import me, orgunits
+from chiso.api.routers import analytics, check, datavaluesets, me, orgunits
 from chiso.common.errors import error_message
 from chiso.core.errors import ChisoError
 
 api = NinjaAPI(title="chiso API", version="1", auth=AUTH, urls_namespace="api")
 api.add_router("/", me.router)
 api.add_router("/orgUnits", orgunits.router)
+api.add_router("/analytics", analytics.router)
+api.add_router("/dataValueSets", datavaluesets.router)
+api.add_router("/check", check.router)
 
 
 @api.exception_handler(UnitNotFound)

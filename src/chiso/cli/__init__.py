@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("serve", "demo", "manage", "token", "check")
+COMMAND_MODULES = ("serve", "demo", "manage", "token", "check", "catalog", "units", "exchange")
 
 
 def build_parser() -> argparse.ArgumentParser:

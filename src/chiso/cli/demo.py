@@ -28,20 +28,36 @@ def demo_load() -> None:
     """Load every part of the demo that is missing."""
     from chiso.accounts.models import Role, User
     from chiso.accounts.services import role_sync, user_create
+    from chiso.datavalues.demo import demo_values_load
+    from chiso.indicators.services import catalog_load
     from chiso.orgunits.models import OrgUnit
     from chiso.orgunits.selectors import orgunit_valid_on
+    from chiso.orgunits.services import demo_hamlets_create, units_load
 
+    units_load()
+    demo_hamlets_create()
+    catalog_load()
     role_sync()
     if not User.objects.filter(username="admin").exists():
-        user_create(username="admin", password=DEMO_PASSWORD, full_name="Quản trị hệ thống",
-                    roles=[Role.ADMIN], is_superuser=True)
+        user_create(
+            username="admin",
+            password=DEMO_PASSWORD,
+            full_name="Quản trị hệ thống",
+            roles=[Role.ADMIN],
+            is_superuser=True,
+        )
         notice("demo: user admin created")
     if not User.objects.filter(username="locninh").exists():
         township = OrgUnit.objects.filter(orgunit_valid_on(REFERENCE_DAY), code=LOCNINH_TOWNSHIP)
-        user_create(username="locninh", password=DEMO_PASSWORD,
-                    full_name="Cán bộ Thị trấn Lộc Ninh", roles=[Role.DATA_ENTRY],
-                    capture_units=township)
+        user_create(
+            username="locninh",
+            password=DEMO_PASSWORD,
+            full_name="Cán bộ Thị trấn Lộc Ninh",
+            roles=[Role.DATA_ENTRY],
+            capture_units=township,
+        )
         notice("demo: user locninh created")
+    demo_values_load()
 
 
 def print_logins() -> None:

@@ -86,7 +86,9 @@ INSTALLED_APPS = [
     "chiso.accounts",
     "chiso.indicators",
     "chiso.datavalues",
+    "chiso.exchange",
     "chiso.analytics",
+    "chiso.checker",
     "chiso.web",
     "chiso.api",
 ]
@@ -132,8 +134,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
