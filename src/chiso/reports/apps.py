@@ -6,8 +6,11 @@ class ReportsConfig(AppConfig):
     report's content as plain dataclasses (header, numbered headings, paragraphs whose figures
     carry trace ids, tables, signature, recipients, annex); ``docx_render`` writes it as DOCX
     (python-docx), the annex as XLSX (openpyxl) and converts to PDF with LibreOffice when it is
-    installed. Rendering needs no database; filling a report from chiso's data sits above the
-    checker layer. No models yet."""
+    installed. Rendering needs no database. Filling a report from chiso's data sits above the
+    checker layer: ``ReportTemplate`` (sandboxed Jinja2 templates kept as versions, shipped
+    defaults in ``templates_src``), ``context`` (figures from analytics, with traces),
+    ``templating`` (the source format), ``services.report_build`` (document, traces and the
+    self-check with the report checker) and ``html`` (the traced preview)."""
 
     name = "chiso.reports"
     label = "reports"
