@@ -12,6 +12,7 @@ PARAGRAPH = (
 
 def test_admin_pastes_a_paragraph_and_sees_the_error_highlighted(server, page, login, shot):
     login(page, "admin")
+    page.click("nav.mainnav details.more summary")  # the "Thêm" menu
     page.click("nav.mainnav >> text=Kiểm tra báo cáo")
     assert page.url == f"{server}/check/"
     page.fill("#check-text", PARAGRAPH)

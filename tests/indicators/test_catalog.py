@@ -46,11 +46,11 @@ def test_first_load_creates_the_seeded_catalog(db):
         "category_options": 19,
         "category_combos": 6,
         "option_combos": 28,
-        "indicators": 71,
+        "indicators": 72,
         "groups": 10,
     }
     assert sum(totals(counts, "updated").values()) == 0
-    assert Indicator.objects.count() == 71
+    assert Indicator.objects.count() == 72
     assert CategoryOptionCombo.objects.count() == 28
 
 
@@ -67,7 +67,7 @@ def test_second_load_changes_nothing(db):
         "category_options": 19,
         "category_combos": 6,
         "option_combos": 28,
-        "indicators": 71,
+        "indicators": 72,
         "groups": 10,
     }
     assert catalog_export() == before
@@ -82,7 +82,7 @@ def test_load_updates_changed_entries_in_place(db):
     entry["name_en"] = "Jobs created"
     data["groups"][0]["indicators"].reverse()
     counts = catalog_load(data)
-    assert counts["indicators"] == {"created": 0, "updated": 1, "unchanged": 70, "deleted": 0}
+    assert counts["indicators"] == {"created": 0, "updated": 1, "unchanged": 71, "deleted": 0}
     assert counts["groups"] == {"created": 0, "updated": 1, "unchanged": 9, "deleted": 0}
     jobs = indicator_get_by_code("VL_VIEC_LAM_MOI")
     assert (jobs.pk, jobs.name_en) == (pk, "Jobs created")
@@ -97,7 +97,7 @@ def test_export_import_round_trip(db):
     wipe()
     assert Indicator.objects.count() == 0
     counts = catalog_import(exported)
-    assert totals(counts, "created")["indicators"] == 71
+    assert totals(counts, "created")["indicators"] == 72
     assert catalog_export() == exported
 
 
@@ -155,7 +155,7 @@ def test_invalid_import_leaves_an_existing_catalog_unchanged(db):
     with pytest.raises(CatalogError) as caught:
         catalog_import(data)
     assert len(caught.value.problems) == 1
-    assert caught.value.problems[0].startswith("indicators[70] DV_DON_THU_GIAI_QUYET: ")
+    assert caught.value.problems[0].startswith("indicators[71] DV_DON_THU_GIAI_QUYET: ")
     assert catalog_export() == before
 
 
@@ -225,7 +225,7 @@ def test_minimal_import_creates_the_default_combo(db):
 def test_every_seeded_indicator_is_well_formed(db):
     catalog_load()
     indicators = list(Indicator.objects.select_related("category_combo"))
-    assert len(indicators) == 71
+    assert len(indicators) == 72
     for i in indicators:
         assert re.fullmatch(r"[A-Z][A-Z0-9_]*", i.code), i.code
         assert i.name_vi.strip() and i.name_en.strip(), i.code

@@ -19,10 +19,10 @@ def test_catalog_load_prints_counts_to_stderr(db, capsys):
     assert main(["catalog", "load"]) == 0
     out, err = capsys.readouterr()
     assert out == ""
-    assert "chỉ tiêu: thêm 71, cập nhật 0, không đổi 0" in err
+    assert "chỉ tiêu: thêm 72, cập nhật 0, không đổi 0" in err
     assert main(["catalog", "load"]) == 0
-    assert "chỉ tiêu: thêm 0, cập nhật 0, không đổi 71" in capsys.readouterr().err
-    assert Indicator.objects.count() == 71
+    assert "chỉ tiêu: thêm 0, cập nhật 0, không đổi 72" in capsys.readouterr().err
+    assert Indicator.objects.count() == 72
 
 
 def test_catalog_export_to_stdout_and_file(db, capsys, tmp_path):
@@ -30,7 +30,7 @@ def test_catalog_export_to_stdout_and_file(db, capsys, tmp_path):
     assert main(["catalog", "export"]) == 0
     out, _err = capsys.readouterr()
     data = json.loads(out)
-    assert len(data["indicators"]) == 71
+    assert len(data["indicators"]) == 72
     target = tmp_path / "catalog.json"
     assert main(["catalog", "export", "--out", str(target)]) == 0
     assert capsys.readouterr().out == ""
@@ -46,7 +46,7 @@ def test_catalog_import_file(db, capsys, tmp_path):
     path = tmp_path / "c.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert main(["catalog", "import", str(path)]) == 0
-    assert "chỉ tiêu: thêm 0, cập nhật 1, không đổi 70" in capsys.readouterr().err
+    assert "chỉ tiêu: thêm 0, cập nhật 1, không đổi 71" in capsys.readouterr().err
     assert Indicator.objects.get(code="CHUNG_DAN_SO").name_en == "Resident population"
 
 

@@ -29,7 +29,7 @@ def test_pages_require_login(db, url):
 def test_list_shows_groups_and_seeded_names(client):
     html = page(client, "/indicators/")
     assert "Danh mục chỉ tiêu" in html
-    assert "Số chỉ tiêu: 71" in html
+    assert "Số chỉ tiêu: 72" in html
     assert "<h2>Lao động – việc làm</h2>" in html
     assert "<h2>An sinh xã hội</h2>" in html
     assert "Số lao động được giải quyết việc làm" in html

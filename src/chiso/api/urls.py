@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 
 from chiso.accounts.access import UnitNotFound
 from chiso.api.auth import AUTH
-from chiso.api.routers import analytics, check, datavaluesets, me, orgunits
+from chiso.api.routers import analytics, approvals, check, datavaluesets, me, orgunits, reports
 from chiso.common.errors import error_message
 from chiso.core.errors import ChisoError
 
@@ -15,6 +15,8 @@ api.add_router("/orgUnits", orgunits.router)
 api.add_router("/analytics", analytics.router)
 api.add_router("/dataValueSets", datavaluesets.router)
 api.add_router("/check", check.router)
+api.add_router("/approvals", approvals.router)
+api.add_router("/reports", reports.router)
 
 
 @api.exception_handler(UnitNotFound)

@@ -12,7 +12,19 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("serve", "demo", "manage", "token", "check", "catalog", "units", "exchange")
+COMMAND_MODULES = (
+    "serve",
+    "demo",
+    "manage",
+    "token",
+    "check",
+    "catalog",
+    "units",
+    "exchange",
+    "backup",
+    "validate",
+    "report",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +45,18 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # A read-only database, a full disk, a database that cannot be reached: a clear
+        # message rather than a traceback (every write is a transaction: nothing half-done).
+        from chiso.cli.setup import django_setup
+        from chiso.common.faults import database_fault, fault_message
+
+        fault = database_fault(exc)
+        if fault is None:
+            raise
+        django_setup()  # for the translation (a no-op when the command set Django up)
+        print(fault_message(fault), file=sys.stderr, flush=True)
+        return 1
 
 
 if __name__ == "__main__":

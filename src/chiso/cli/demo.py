@@ -28,11 +28,13 @@ def demo_load() -> None:
     """Load every part of the demo that is missing."""
     from chiso.accounts.models import Role, User
     from chiso.accounts.services import role_sync, user_create
+    from chiso.approvals.demo import approvals_demo_load
     from chiso.datavalues.demo import demo_values_load
     from chiso.indicators.services import catalog_load
     from chiso.orgunits.models import OrgUnit
     from chiso.orgunits.selectors import orgunit_valid_on
     from chiso.orgunits.services import demo_hamlets_create, units_load
+    from chiso.validation.demo import validation_demo_load
 
     units_load()
     demo_hamlets_create()
@@ -57,12 +59,20 @@ def demo_load() -> None:
             capture_units=township,
         )
         notice("demo: user locninh created")
+    for username in approvals_demo_load(DEMO_PASSWORD):
+        notice(f"demo: user {username} created")
     demo_values_load()
+    from chiso.registers.demo import registers_demo_load
+
+    registers_demo_load()
+    validation_demo_load()
 
 
 def print_logins() -> None:
     notice(
         "Demo logins (demo only):\n"
         f"  admin    / {DEMO_PASSWORD}   (quản trị, toàn bộ đơn vị)\n"
-        f"  locninh  / {DEMO_PASSWORD}   (nhập liệu, Thị trấn Lộc Ninh {LOCNINH_TOWNSHIP})"
+        f"  locninh  / {DEMO_PASSWORD}   (nhập liệu, Thị trấn Lộc Ninh {LOCNINH_TOWNSHIP})\n"
+        f"  huyenlocninh  / {DEMO_PASSWORD}   (phê duyệt, Huyện Lộc Ninh 692)\n"
+        f"  tinhbinhphuoc / {DEMO_PASSWORD}   (phê duyệt, Tỉnh Bình Phước 70)"
     )

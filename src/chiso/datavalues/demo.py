@@ -79,12 +79,13 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from chiso.core.periods import Period
-from chiso.datavalues.models import Channel, Status
+from chiso.datavalues.models import Channel, DataValue, DataValueAudit, Status
 from chiso.datavalues.services import datavalue_bulk_upsert, target_set
 from chiso.datavalues.types import SUCCESS, ValueInput
-from chiso.indicators.models import CategoryOptionCombo, Indicator
+from chiso.indicators.models import DEFAULT_CODE, CategoryOptionCombo, Indicator
 from chiso.orgunits.models import OrgUnit, Tier
 from chiso.orgunits.selectors import orgunit_valid_on
 
@@ -427,6 +428,38 @@ def _demo_targets(user, tree: _Tree) -> int:
     return written
 
 
+def demo_value_items() -> list[ValueInput]:
+    """Every demo value as import rows (empty when Bình Phước is not loaded): the household
+    register demo (``chiso.registers.demo``) builds its lists to these figures."""
+    tree = _tree()
+    return _demo_values(tree) if tree is not None else []
+
+
+def _without_register_keys(items: list[ValueInput]) -> list[ValueInput]:
+    """Leave out the keys whose stored value the household register wrote last (channel
+    ``register``): the register owns them, the demo does not overwrite them."""
+    written = DataValueAudit.objects.filter(channel=Channel.REGISTER).values("datavalue")
+    last = (
+        DataValueAudit.objects.filter(datavalue=OuterRef("pk"))
+        .order_by("-at", "-pk")
+        .values("channel")[:1]
+    )
+    owned = set(
+        DataValue.objects.filter(pk__in=written, deleted=False)
+        .annotate(last=Subquery(last))
+        .filter(last=Channel.REGISTER)
+        .values_list("indicator__code", "option_combo__code", "orgunit__code", "period")
+    )
+    if not owned:
+        return items
+    return [
+        i
+        for i in items
+        if (i.indicator_code, i.option_combo_code or DEFAULT_CODE, i.orgunit_code, i.period_id)
+        not in owned
+    ]
+
+
 def demo_values_load(user=None) -> DemoValuesResult:
     """Load (or refresh) the Bình Phước demo values and targets; idempotent. ``user``: who
     writes them (default: the first superuser). Needs the units and the catalog loaded."""
@@ -453,6 +486,7 @@ def demo_values_load(user=None) -> DemoValuesResult:
     if missing:  # the catalog moved on: load the rest, say what was left out
         logger.warning("demo values: indicators not in the catalog, left out: %s", missing)
         items = [i for i in items if i.indicator_code in known]
+    items = _without_register_keys(items)
     with transaction.atomic():
         result = datavalue_bulk_upsert(user=user, items=items, channel=Channel.DEMO)
         outcome = DemoValuesResult(

@@ -3,7 +3,9 @@
 Every write checks, in this order: the user's capture scope (through ``chiso.accounts.access``,
 so an out-of-scope unit reads exactly like a missing one), that the option combo belongs to the
 indicator's category combo, that the period is of the indicator's period type, that the unit
-version is valid for the whole period, and the value against the indicator's value type.
+version is valid for the whole period, and the value against the indicator's value type; then,
+when it writes, that no form containing the indicator is submitted, approved or locked for the
+unit (or a unit above it) and period (``chiso.approvals``: ChisoError ``approval.locked*``).
 Every create, update and delete of a value writes exactly one ``DataValueAudit`` row; re-posting
 an unchanged value writes nothing. Deletes are soft: the row stays with ``deleted=True``, and
 posting a value again undeletes it.
@@ -32,6 +34,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from chiso.accounts.access import Action, require_unit, scope_filter
+from chiso.approvals.selectors import approval_check_open, approval_locks
 from chiso.core.dates import format_date_short
 from chiso.core.docrefs import format_docref, parse_docref
 from chiso.core.errors import ChisoError
@@ -404,6 +407,7 @@ def _upsert_one(
 ) -> UpsertResult:
     existing = _locked(indicator, option_combo, unit, period)
     _check_version(existing, expected_version)
+    approval_check_open(indicator.pk, unit, period)
     actor = _actor_id(user)
     new = canonical_value(indicator.value_type, number, text)
     if status is None:
@@ -510,6 +514,7 @@ def _delete_one(
     with transaction.atomic():
         existing = _locked(indicator, option_combo, unit, period)
         _check_version(existing, expected_version)
+        approval_check_open(indicator.pk, unit, period)
         if existing is None or existing.deleted:
             return UpsertResult(existing, "ignored")
         old = canonical_value(indicator.value_type, existing.value, existing.text_value)
@@ -795,7 +800,33 @@ def _validate(user, items: Sequence[ValueInput], conflicts: list[Conflict]) -> l
                 canonical,
             )
         )
-    return rows
+    return _refuse_locked(rows, conflicts)
+
+
+def _refuse_locked(rows: list[_Row], conflicts: list[Conflict]) -> list[_Row]:
+    """Refuse the rows whose form is submitted, approved or locked for their unit and period
+    (``chiso.approvals``), checked for all rows at once."""
+    if not rows:
+        return rows
+    locks = approval_locks((row.key[0], row.key[2], row.period.period) for row in rows)
+    if not locks:
+        return rows
+    kept: list[_Row] = []
+    refusals: dict[int, _Refusal] = {}
+    for row in rows:
+        lock = locks.get((row.key[0], row.key[2], row.period.period))
+        if lock is None:
+            kept.append(row)
+            continue
+        refusal = refusals.get(lock.approval.pk)
+        if refusal is None:
+            code = lock.approval.orgunit.code
+            refusal = refusals[lock.approval.pk] = _Refusal(
+                code, PROPERTY_ORGUNIT, code, lock.error
+            )
+        conflicts.append(refusal.at(row.index))
+    conflicts.sort(key=attrgetter("index"))
+    return kept
 
 
 def _indicator_for(indicators: dict[str, Indicator], raw: str) -> Indicator | _Refusal:

@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chiso.accounts.access import Action, scope_filter
@@ -43,6 +44,7 @@ from chiso.indicators.models import (
 from chiso.indicators.selectors import indicator_list, option_combos_for
 from chiso.orgunits.models import OrgUnit
 from chiso.orgunits.selectors import orgunit_valid_on
+from chiso.validation.services import rules_run_for_values
 
 __all__ = [
     "FORMATS",
@@ -127,6 +129,8 @@ class ImportSummary:
     unreadable: bool = False
     format: str = ""
     total: int = 0
+    # Validation-rule violations of the imported values that do not block the import.
+    warnings: list[SummaryConflict] = field(default_factory=list)
 
     @property
     def rejected(self) -> bool:
@@ -136,8 +140,10 @@ class ImportSummary:
         """The DHIS2-style summary: ``{status, dryRun, importCount: {imported, updated,
         ignored, deleted}, conflicts: [{object, property, value, errorCode, indexes,
         locations}]}``; ``value`` is the message, ``indexes`` are 0-based positions of the
-        values in the file and ``locations`` say where they are ("dòng 3", "ô J12")."""
-        return {
+        values in the file and ``locations`` say where they are ("dòng 3", "ô J12"). Rule
+        violations that do not block the import are listed under ``warnings`` (same shape,
+        ``property`` "validationRule"), present only when there are some."""
+        summary = {
             "status": self.status,
             "dryRun": self.dry_run,
             "importCount": {
@@ -148,6 +154,9 @@ class ImportSummary:
             },
             "conflicts": [conflict.to_dict() for conflict in self.conflicts],
         }
+        if self.warnings:
+            summary["warnings"] = [warning.to_dict() for warning in self.warnings]
+        return summary
 
 
 def detect_format(filename: str, content: bytes) -> str | None:
@@ -220,17 +229,33 @@ def import_file(
     parse_failed = {c.index for c in parsed.conflicts if c.index is not None}
     total = max(parsed.total, len(items) + len(parse_failed))
     reject_all = atomic and bool(parse_failed)
-    result = datavalue_bulk_upsert(
-        user=user,
-        items=items,
-        channel=channel,
-        dry_run=dry_run or reject_all,
-        atomic=atomic,
-    )
-    conflicts = _merge(parsed, result.conflicts)
+    # The values are written (a dry run too) so that the validation rules see them; a dry run,
+    # or a violation of a blocking rule, then rolls everything back.
+    with transaction.atomic():
+        result = datavalue_bulk_upsert(
+            user=user, items=items, channel=channel, dry_run=reject_all, atomic=atomic
+        )
+        refused = {c.index for c in result.conflicts}
+        written = [i for i in items if i.index not in refused]
+        violations = []
+        if not reject_all and result.status != ERROR and written:
+            violations = rules_run_for_values(
+                user, [(i.indicator_code, i.orgunit_code, i.period_id) for i in written]
+            )
+        blocking = [_rule_conflict(v, written, parsed) for v in violations if v.rule.blocking]
+        if dry_run or blocking:
+            transaction.set_rollback(True)
+    conflicts = _merge(parsed, result.conflicts) + blocking
     summary = ImportSummary(
         status=SUCCESS, dry_run=dry_run, format=fmt, total=total, conflicts=conflicts
     )
+    summary.warnings = [
+        _rule_conflict(v, written, parsed) for v in violations if not v.rule.blocking
+    ]
+    if blocking:
+        summary.status = ERROR
+        summary.ignored = total
+        return summary
     if conflicts and atomic:
         summary.status = ERROR
         summary.ignored = total
@@ -241,6 +266,31 @@ def import_file(
     summary.deleted = result.deleted
     summary.ignored = total - result.imported - result.updated - result.deleted
     return summary
+
+
+def _rule_conflict(violation, written, parsed: ParseResult) -> SummaryConflict:
+    """A rule violation as a summary entry, pointing at the values of the file it reads."""
+    codes = set(violation.rule.indicator_codes)
+    indexes = [
+        i.index
+        for i in written
+        if i.indicator_code.strip() in codes
+        and i.orgunit_code.strip() == violation.orgunit.code
+        and i.period_id.strip() == violation.period.id
+    ]
+    where = _("%(unit)s (mã %(code)s), %(period)s") % {
+        "unit": violation.orgunit.name,
+        "code": violation.orgunit.code,
+        "period": violation.period.format_label(_),
+    }
+    return SummaryConflict(
+        object=violation.rule.code,
+        property="validationRule",
+        message=f"{where}: {violation.message}",
+        code="validation.blocking" if violation.rule.blocking else "validation.warning",
+        indexes=indexes,
+        locations=[parsed.locations[i] for i in indexes if parsed.locations.get(i)],
+    )
 
 
 def _unreadable(message: str, fmt: str, dry_run: bool) -> ImportSummary:

@@ -6,6 +6,9 @@ year; for one chosen indicator, the breakdown by the units one tier down (table 
 SVG bar chart). The figures come from ``chiso.analytics.selectors.analytics_table`` (two calls:
 the unit, then its child tier), so the page costs a few queries whatever the number of units.
 ``format=csv`` / ``format=xlsx`` download the indicator table (``table=units``: the breakdown).
+Computed indicators (``chiso.validation``: value with its numerator and denominator) follow the
+indicators, on the page and in the downloads; each active scorecard shows "đạt X/N tiêu chí"
+per commune under the unit (for the year of the period) with the criteria missing.
 """
 
 from __future__ import annotations
@@ -32,6 +35,14 @@ from chiso.indicators.models import Indicator, IndicatorGroup
 from chiso.indicators.selectors import indicator_group_list
 from chiso.orgunits.models import OrgUnit
 from chiso.orgunits.selectors import orgunit_get_by_code, orgunit_valid_on
+from chiso.validation.models import Scorecard
+from chiso.validation.selectors import (
+    ComputedRow,
+    ScorecardResult,
+    computed_table,
+    scorecard_period,
+    scorecard_results,
+)
 from chiso.web.pickers import (
     parse_period_param,
     part_choices,
@@ -74,6 +85,28 @@ class Line:
 class Section:
     group: IndicatorGroup
     lines: list[Line]
+
+
+@dataclass
+class ScorecardBlock:
+    scorecard: Scorecard
+    period: Period
+    results: list[ScorecardResult]
+
+    @property
+    def meeting(self) -> int:
+        return sum(1 for r in self.results if r.meets)
+
+
+def _scorecards(user, unit: OrgUnit, period: Period) -> list[ScorecardBlock]:
+    year = scorecard_period(period)
+    blocks = []
+    for scorecard in Scorecard.objects.filter(active=True):
+        results = scorecard_results(user, scorecard, unit, year)
+        if results:
+            results.sort(key=lambda r: (-r.passed, r.unit.name))
+            blocks.append(ScorecardBlock(scorecard, year, results))
+    return blocks
 
 
 @dataclass
@@ -258,12 +291,13 @@ def dashboard(request):
         )
         children = [r for r in children if r.option_combo is None]
 
+    computed: list[ComputedRow] = computed_table(user, None, unit, period) if unit else []
     export = request.GET.get("format", "")
     if export in ("csv", "xlsx"):
         if unit is None:
             raise Http404
         table = request.GET.get("table", "")
-        return _export(export, table, unit, period, sections, chosen, children)
+        return _export(export, table, unit, period, sections, chosen, children, computed)
 
     kpis = [
         line
@@ -294,6 +328,8 @@ def dashboard(request):
         "units_csv_url": _dashboard_url(**params, format="csv", table="units"),
         "base_params": {"ou": params["ou"], "pe": params["pe"]},
         "has_data": any(line.has_value for line in lines),
+        "computed": computed,
+        "scorecards": _scorecards(user, unit, period) if unit is not None else [],
     }
     return render(request, "web/dashboard/index.html", context)
 
@@ -323,7 +359,9 @@ def _plain(value: Decimal | None) -> str:
     return format(value.normalize(), "f")
 
 
-def _indicator_table(sections: list[Section]) -> tuple[list[str], list[list]]:
+def _indicator_table(
+    sections: list[Section], computed: list[ComputedRow] = ()
+) -> tuple[list[str], list[list]]:
     header = [
         gettext("Nhóm chỉ tiêu"),
         gettext("Mã chỉ tiêu"),
@@ -356,6 +394,18 @@ def _indicator_table(sections: list[Section]) -> tuple[list[str], list[list]]:
                     _note(r),
                 ]
             )
+    for c in computed:
+        note = ""
+        if c.numerator is not None or c.denominator is not None:
+            note = gettext("tử số %(numerator)s, mẫu số %(denominator)s") % {
+                "numerator": _plain(c.numerator) or "—",
+                "denominator": _plain(c.denominator) or "—",
+            }
+        body.append(
+            [gettext("Chỉ số tính toán"), c.code, c.name, c.unit_label, c.value]
+            + [None] * 5
+            + [note]
+        )
     return header, body
 
 
@@ -397,12 +447,14 @@ def _note(row: Row | None) -> str:
     return "; ".join(notes)
 
 
-def _export(kind: str, table: str, unit: OrgUnit, period: Period, sections, chosen, children):
+def _export(
+    kind: str, table: str, unit: OrgUnit, period: Period, sections, chosen, children, computed=()
+):
     if table == "units":
         header, body = _units_table(children)
         stem = f"chiso-{unit.code}-{period.id}-{chosen.code if chosen else 'units'}"
     else:
-        header, body = _indicator_table(sections)
+        header, body = _indicator_table(sections, computed)
         stem = f"chiso-{unit.code}-{period.id}"
     if kind == "csv":
         out = io.StringIO()

@@ -5,10 +5,16 @@ for the period's type; columns: the option combos of each indicator's disaggrega
 unit in the user's capture scope. Each input posts to ``/entry/cell/`` with htmx when it
 changes, with the version it was loaded at; the answer is the cell again: saved, or with the
 Vietnamese message and the typed text kept (422).
+
+After a save, the validation rules that read the saved indicator run for the unit and period
+(``chiso.validation``); their violations show under the row of the first indicator of the form
+each rule reads, in the answer at once (htmx out-of-band swaps of every row the rules touch),
+and a correction clears them the same way.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,10 +36,18 @@ from chiso.datavalues.models import Channel, Status
 from chiso.datavalues.selectors import datavalues_for_form, target_get
 from chiso.datavalues.services import datavalue_upsert, parse_value
 from chiso.datavalues.types import StaleEdit
-from chiso.indicators.models import CategoryOptionCombo, Indicator, ValueType
+from chiso.indicators.models import (
+    CategoryOptionCombo,
+    Indicator,
+    IndicatorGroupMember,
+    ValueType,
+)
 from chiso.indicators.selectors import indicator_group_list, option_combo_get
 from chiso.orgunits.models import OrgUnit
 from chiso.orgunits.selectors import orgunit_get_by_code, orgunit_valid_on
+from chiso.validation.models import ValidationRule
+from chiso.validation.selectors import rules_touching, validation_results
+from chiso.validation.services import rules_run
 from chiso.web.pickers import (
     Choice,
     parse_period_param,
@@ -44,6 +58,8 @@ from chiso.web.pickers import (
     unit_choices,
     year_choices,
 )
+
+logger = logging.getLogger("chiso.web")
 
 # Coarsest first: the order period kinds are offered and preferred in.
 _TYPE_ORDER = [
@@ -81,6 +97,16 @@ class Cell:
 class Row:
     indicator: Indicator
     cells: list[Cell] = field(default_factory=list)
+    violations: list[RuleMessage] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RuleMessage:
+    """A stored rule violation shown in the form."""
+
+    rule: str
+    importance: str
+    text: str
 
 
 @dataclass
@@ -236,7 +262,57 @@ def entry(request):
     }
     if unit is not None and indicators:
         context["blocks"] = _grid(user, unit, period, indicators)
+        messages = _rule_messages(user, unit, period, [i.code for i in indicators])
+        for block in context["blocks"]:
+            for row in block.rows:
+                row.violations = messages.get(row.indicator.code, [])
     return render(request, "web/entry/form.html", context)
+
+
+def _anchor(rule: ValidationRule, form_codes: list[str]) -> str | None:
+    """The form's first indicator the rule reads: the row its message shows under."""
+    return next((c for c in form_codes if c in rule.indicator_codes), None)
+
+
+def _rule_messages(
+    user, unit: OrgUnit, period: Period, form_codes: list[str]
+) -> dict[str, list[RuleMessage]]:
+    """Stored violations at the unit for exactly the period, by the row they show under."""
+    found: dict[str, list[RuleMessage]] = {}
+    results = validation_results(user, unit, period, descendants=False).filter(period=period.id)
+    for result in results:
+        code = _anchor(result.rule, form_codes)
+        if code is not None:
+            found.setdefault(code, []).append(
+                RuleMessage(result.rule.code, result.importance, result.message)
+            )
+    return found
+
+
+def _rules_after_save(user, unit: OrgUnit, period: Period, indicator: Indicator, group_code):
+    """Run the rules reading ``indicator``; (row code, messages) for every form row they
+    touch (the saved indicator's row included)."""
+    rules = rules_touching([indicator.code], period.type.value, unit.tier)
+    if rules:
+        try:
+            rules_run(user, unit, period, rules)
+        except (ChisoError, UnitNotFound) as error:
+            logger.warning("rules after a save at %s %s: %s", unit.code, period.id, error)
+    members = []
+    if group_code:
+        members = list(
+            IndicatorGroupMember.objects.filter(
+                group__code=group_code, indicator__period_type=period.type.value
+            )
+            .order_by("sort_order", "id")
+            .values_list("indicator__code", flat=True)
+        )
+    form_codes = members or [indicator.code]
+    touched = {indicator.code}
+    for rule in rules:
+        touched.update(rule.indicator_codes)
+    messages = _rule_messages(user, unit, period, form_codes)
+    return [(code, messages.get(code, [])) for code in form_codes if code in touched]
 
 
 def _target_text(
@@ -294,8 +370,10 @@ def _grid(user, unit: OrgUnit, period: Period, indicators: list[Indicator]) -> l
     return blocks
 
 
-def _cell_response(request, cell: Cell, status: int = 200) -> HttpResponse:
-    return render(request, "web/entry/_cell.html", {"cell": cell}, status=status)
+def _cell_response(request, cell: Cell, status: int = 200, rows=()) -> HttpResponse:
+    return render(
+        request, "web/entry/_cell_response.html", {"cell": cell, "rule_rows": rows}, status=status
+    )
 
 
 @require_POST
@@ -354,4 +432,5 @@ def entry_cell(request):
     cell.version = datavalue.version if datavalue is not None else expected
     cell.status = datavalue.status if datavalue is not None and not datavalue.deleted else ""
     cell.saved = True
-    return _cell_response(request, cell)
+    rows = _rules_after_save(user, unit, period, indicator, post.get("g", "").strip())
+    return _cell_response(request, cell, rows=rows)
