@@ -320,7 +320,8 @@ def _too_big(content: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             return sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError):
+        # A damaged archive (bad header, unknown zip version): load_workbook reports it.
         return False
 
 
