@@ -121,3 +121,26 @@ def test_cli_import_rejected_by_a_blocking_rule_exits_1(
     assert main(["import", str(path)]) == 1
     assert MESSAGE in capsys.readouterr().err
     assert values() == []
+
+
+def test_cli_import_prints_the_warnings_for_a_person(
+    admin, gift_rule, tmp_path, capsys, only_import
+):
+    path = tmp_path / "qua.csv"
+    path.write_bytes(FILE)
+    assert main(["import", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "Cảnh báo của quy tắc kiểm tra (không chặn việc nhập):" in err
+    assert f"- dòng 1, dòng 2, dòng 3: {MESSAGE}" in err
+
+
+def test_upload_result_page_lists_the_rule_warnings(admin, gift_rule, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(admin)
+    page = client.post(
+        "/data/upload/", {"file": SimpleUploadedFile("qua.csv", FILE, "text/csv")}
+    ).content.decode()
+    assert "Đã nhập xong." in page
+    assert "Cảnh báo của quy tắc kiểm tra" in page
+    assert f"<td>dòng 1, dòng 2, dòng 3</td><td>{MESSAGE}</td>" in page

@@ -135,6 +135,11 @@ def _print_summary(summary) -> None:
     for conflict in summary.conflicts:
         where = ", ".join(conflict.locations)
         notice(f"- {where}: {conflict.message}" if where else f"- {conflict.message}")
+    if summary.warnings:
+        notice(_("Cảnh báo của quy tắc kiểm tra (không chặn việc nhập):"))
+        for warning in summary.warnings:
+            where = ", ".join(warning.locations)
+            notice(f"- {where}: {warning.message}" if where else f"- {warning.message}")
 
 
 def run_export(args) -> int:
