@@ -192,3 +192,16 @@ def test_an_indicator_in_two_forms_is_closed_by_either(form, other_form, tree, c
         "Không sửa được số liệu: nhóm chỉ tiêu “Nhóm khác” của Xã An, tháng 4/2024 đã nộp và"
         " đang chờ phê duyệt. Muốn sửa, cấp phê duyệt phải mở lại (ghi rõ lý do)."
     )
+
+
+def test_the_entry_form_of_a_locked_form_says_so_and_disables_its_cells(
+    locked_april, form, clerk_a, client
+):
+    client.force_login(clerk_a)
+    page = client.get("/entry/", {"ou": "XA", "pe": "202404", "group": form.code})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "đang bị khóa. Muốn sửa, cấp phê duyệt phải mở lại (ghi rõ lý do)." in html
+    assert '<fieldset class="entry-lock" disabled>' in html
+    page = client.get("/entry/", {"ou": "XA", "pe": "202405", "group": form.code})
+    assert '<fieldset class="entry-lock">' in page.content.decode()

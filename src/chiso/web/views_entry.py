@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts.access import Action, UnitNotFound, require_unit, units_in_scope
+from chiso.approvals.selectors import is_locked
 from chiso.common.errors import error_message
 from chiso.core.errors import ChisoError
 from chiso.core.numbers import format_number
@@ -261,6 +262,7 @@ def entry(request):
         "statuses": Status.choices,
     }
     if unit is not None and indicators:
+        context["locked"] = is_locked(group, unit, period)
         context["blocks"] = _grid(user, unit, period, indicators)
         messages = _rule_messages(user, unit, period, [i.code for i in indicators])
         for block in context["blocks"]:
