@@ -6,12 +6,14 @@ precomputed: a value saved a second ago is in every aggregate (DESIGN.md section
 
 How values combine
 ------------------
-Values are selected in SQL by two joins: the value's unit lies in the row unit's subtree
-(materialized path prefix, ``path LIKE '/1/12/%'``) and the value's period lies wholly inside
-the requested range (``period_start >= start AND period_end <= end``), so months roll up into
-quarters, halves, years and year-to-date ranges without a period table. Only values of the
-indicator's own period type are used (a stray yearly value beside monthly ones would otherwise
-be counted twice). Per the indicator's ``aggregation_type``:
+Values are selected in SQL: the value's unit lies in the row unit's subtree (a materialized
+path range on the unit table, ``'/1/12/' <= path < '/1/12/~'``, gives the units; values are
+then read by unit, indicator and period through a covering index) and the value's period lies
+wholly inside the requested range (``period_start >= start AND period_end <= end``), so months
+roll up into quarters, halves, years and year-to-date ranges without a period table. One grouped
+query per kind of aggregation answers this year and last year for every row unit at once. Only
+values of the indicator's own period type are used (a stray yearly value beside monthly ones
+would otherwise be counted twice). Per the indicator's ``aggregation_type``:
 
 - ``sum``: the sum of every value in the subtree and range.
 - ``average``: the arithmetic mean of those values (each stored value counts once, whatever
@@ -51,9 +53,11 @@ A code means the unit version valid on the range's last day; ``level`` rows are 
 that tier under the unit valid on that day. When a row's unit (or a unit under it) came into
 being from predecessors during or after the start of the ranges compared, the predecessors'
 values *before* the succession's effective date are included through ``whole`` succession links
-(followed transitively). A ``partial`` link (a predecessor split between several successors, no
-apportioning applied) makes the row ``comparable = False`` with the note "không so sánh được":
-the value and last year's value are shown, the change is not.
+(followed transitively, each predecessor up to the latest date it is reached with; resolved
+once per request from the succession links under the units, in a few indexed queries). A
+``partial`` link (a predecessor split between several successors, no apportioning applied)
+makes the row ``comparable = False`` with the note "không so sánh được": the value and last
+year's value are shown, the change is not.
 
 Numbers are ``Decimal``; SQLite sums in double precision, so results are rounded to the six
 decimals values are stored with.
@@ -61,13 +65,14 @@ decimals values are stored with.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, localcontext
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Max, Q, Sum, When
 from django.utils.translation import gettext
 
@@ -97,10 +102,15 @@ _FAR_FUTURE = date(9999, 12, 31)
 _SIX_PLACES = Decimal("0.000001")
 _HUNDRED = Decimal(100)
 _SHARE_TYPES = {AggregationType.SUM, AggregationType.LAST}
-# Rows per VALUES list: 4 parameters each keeps a statement well under SQLite's limit.
-_CHUNK = 2000
-# OR-ed path prefixes per query: SQLite limits expression depth to 1000.
+# The covering index of values for analytics (datavalues migration 0002).
+ANALYTICS_INDEX = "datavalue_analytics_idx"
+# Source rows per VALUES list: 5 parameters each keeps a statement under SQLite's usual limit
+# of 32,766 parameters.
+_SOURCE_CHUNK = 5000
+# OR-ed path conditions per query: SQLite limits expression depth to 1000.
 _OR_CHUNK = 200
+# Ids per IN list.
+_ID_CHUNK = 900
 
 
 @dataclass(frozen=True)
@@ -157,8 +167,10 @@ class _Partial:
             return
         self.total = other.total if self.total is None else self.total + other.total
         self.count += other.count
-        self.low = other.low if self.low is None else min(self.low, other.low)
-        self.high = other.high if self.high is None else max(self.high, other.high)
+        if other.low is not None:  # None: not asked for (sums and averages)
+            self.low = other.low if self.low is None else min(self.low, other.low)
+        if other.high is not None:
+            self.high = other.high if self.high is None else max(self.high, other.high)
         self.estimate = self.estimate or other.estimate
 
     def value(self, aggregation_type: str) -> Decimal | None:
@@ -235,8 +247,7 @@ def analytics_table(
     units = {u.pk: u for u in [*row_units, *parents.values()]}
 
     sources = _sources(units.values(), min(current.start, last_year.start))
-    now = _aggregate(inds, units, sources, current)
-    before = _aggregate(inds, units, sources, last_year)
+    now, before = _aggregate(inds, units, sources, (current, last_year), by_option_combo)
     targets = _targets(inds, row_units, target_period)
     combos = _option_combos(inds) if by_option_combo else {}
 
@@ -327,7 +338,7 @@ def _row_units(user, unit: OrgUnit, level: str | None, day: date) -> list[OrgUni
         return [unit]
     return list(
         OrgUnit.objects.filter(scope_filter(user, Action.VIEW), orgunit_valid_on(day))
-        .filter(tier=level, path__startswith=unit.path)
+        .filter(_under([unit.path]), tier=level)
         .order_by("code", "pk")
     )
 
@@ -349,7 +360,49 @@ def _option_combos(inds: list[Indicator]) -> dict[int, list[CategoryOptionCombo]
     return {i.pk: by_combo.get(i.category_combo_id, []) for i in inds}
 
 
+# --- unit subtrees by materialized path -----------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _path_ids(path: str) -> tuple[int, ...]:
+    """The unit ids of a materialized path, top first: ``/1/12/345/`` -> (1, 12, 345)."""
+    return tuple(int(part) for part in path.strip("/").split("/") if part)
+
+
+def _covering(paths: Iterable[str]) -> list[str]:
+    """The fewest paths whose subtrees hold every given path's subtree (nested ones dropped)."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):  # a prefix sorts right before the paths it starts
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return kept
+
+
+def _under(paths: list[str], field: str = "path") -> Q:
+    """Rows whose ``field`` (a materialized path) starts with one of ``paths``, written so the
+    path index serves it on each engine: a range ``[p, p + '~')`` on SQLite, where LIKE cannot
+    use an index (paths hold only digits and '/', which sort before '~' in SQLite's binary
+    collation); ``LIKE 'p%'`` on PostgreSQL, where Django's ``varchar_pattern_ops`` index serves
+    it whatever the database collation (a range would follow a linguistic collation there)."""
+    if not paths:
+        return Q(pk__in=[])
+    condition = Q()
+    for path in paths:
+        if connection.vendor == "sqlite":
+            condition |= Q(**{f"{field}__gte": path, f"{field}__lt": path + "~"})
+        else:
+            condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
 # --- successions ----------------------------------------------------------------------------
+
+_Link = tuple[str, date, int, str]  # (kind, effective, predecessor id, predecessor path)
 
 
 def _sources(units: Iterable[OrgUnit], since: date) -> dict[int, _Sources]:
@@ -358,14 +411,16 @@ def _sources(units: Iterable[OrgUnit], since: date) -> dict[int, _Sources]:
     count. A predecessor split by a ``partial`` link still counts whole when all of its
     successors lie inside the unit, or when it lies inside a predecessor already counted (a
     province absorbed whole); otherwise the unit is not comparable. Reads succession links only
-    (metadata), never values."""
+    (metadata), never values: a few queries for all the units together."""
     units = list(units)
-    links = _links_under([u.path for u in units], since)
+    links = _links_under([u.path for u in units], since, units[0] if len(units) == 1 else None)
     result: dict[int, _Sources] = {}
     partial: dict[int, list[tuple[int, str, date]]] = {}
     for unit in units:
         found = _Sources(prefixes=[(unit.path, _FAR_FUTURE, 1)])
-        seen: set[int] = set()
+        seen: dict[int, int] = {}  # predecessor id -> its index in found.prefixes
+        # ``links`` are in a fixed order (effective date, predecessor): the walk must not depend
+        # on the order a database returns rows in.
         stack: list[tuple[int, date]] = [(unit.pk, _FAR_FUTURE)]
         while stack:
             unit_id, before = stack.pop()
@@ -374,28 +429,31 @@ def _sources(units: Iterable[OrgUnit], since: date) -> dict[int, _Sources]:
                     continue  # a later link, or a reorganisation inside the unit itself
                 if kind == Succession.Kind.PARTIAL:
                     partial.setdefault(unit.pk, []).append((pred_id, pred_path, effective))
-                elif pred_id not in seen:
-                    seen.add(pred_id)
+                    continue
+                index = seen.get(pred_id)
+                if index is None:
+                    seen[pred_id] = len(found.prefixes)
                     found.prefixes.append((pred_path, effective, 0))
+                    stack.append((pred_id, effective))
+                elif found.prefixes[index][1] < effective:
+                    # Reached again through a later link: its values count up to the later date.
+                    found.prefixes[index] = (pred_path, effective, 0)
                     stack.append((pred_id, effective))
         result[unit.pk] = found
 
     # Partial links not already covered by a whole source: whole for this unit only if every
     # successor of the predecessor (on that date) lies inside the unit.
-    uncovered = {
-        unit_id: [
-            (pred_id, pred_path, effective)
-            for pred_id, pred_path, effective in items
-            if not _covered(result[unit_id].prefixes, pred_path, effective)
-        ]
-        for unit_id, items in partial.items()
-    }
-    pred_ids = {pred_id for items in uncovered.values() for pred_id, _, _ in items}
+    uncovered: dict[int, list[tuple[int, str, date]]] = {}
+    for unit_id, items in partial.items():
+        index = _index(result[unit_id].prefixes)
+        uncovered[unit_id] = [item for item in items if not _covered(index, item[1], item[2])]
+    pred_ids = sorted({pred_id for items in uncovered.values() for pred_id, _, _ in items})
     successors: dict[tuple[int, date], list[str]] = defaultdict(list)
-    for pred_id, effective, path in Succession.objects.filter(
-        predecessor_id__in=pred_ids
-    ).values_list("predecessor_id", "effective", "successor__path"):
-        successors[(pred_id, effective)].append(path)
+    for chunk in _chunks(pred_ids, _ID_CHUNK):
+        for pred_id, effective, path in Succession.objects.filter(
+            predecessor_id__in=chunk
+        ).values_list("predecessor_id", "effective", "successor__path"):
+            successors[(pred_id, effective)].append(path)
     paths = {u.pk: u.path for u in units}
     for unit_id, items in uncovered.items():
         found = result[unit_id]
@@ -409,54 +467,98 @@ def _sources(units: Iterable[OrgUnit], since: date) -> dict[int, _Sources]:
     return result
 
 
-def _covered(prefixes: list[tuple[str, date, int]], path: str, effective: date) -> bool:
-    """Whether values under ``path`` dated before ``effective`` are already in ``prefixes``."""
-    return any(path.startswith(p) and effective <= before for p, before, _own in prefixes)
+def _index(prefixes: list[tuple[str, date, int]]) -> dict[int, date]:
+    """Sources by unit id (the last id of the path), with the latest date they count before."""
+    index: dict[int, date] = {}
+    for path, before, _own in prefixes:
+        unit_id = _path_ids(path)[-1]
+        if index.get(unit_id, date.min) < before:
+            index[unit_id] = before
+    return index
+
+
+def _covered(index: dict[int, date], path: str, effective: date) -> bool:
+    """Whether values under ``path`` dated before ``effective`` are already counted by a source
+    of ``index`` (the path's unit or one above it)."""
+    return any(index.get(unit_id, date.min) >= effective for unit_id in _path_ids(path))
 
 
 def _prune(prefixes: list[tuple[str, date, int]]) -> list[tuple[str, date, int]]:
-    """Drop sources inside another source that already covers their dates (fewer joins; the
-    query de-duplicates anyway)."""
+    """Drop sources inside another source that already covers their dates (fewer units to
+    list; values are counted once per unit anyway)."""
     kept: list[tuple[str, date, int]] = []
-    for prefix in sorted(prefixes, key=lambda p: (len(p[0]), -p[2])):
-        if not _covered(kept, prefix[0], prefix[1]):
+    index: dict[int, date] = {}
+    for prefix in sorted(prefixes, key=lambda p: (len(p[0]), -p[2], p[0], -p[1].toordinal())):
+        path, before, _own = prefix
+        if not _covered(index, path, before):
             kept.append(prefix)
+            unit_id = _path_ids(path)[-1]
+            index[unit_id] = max(before, index.get(unit_id, date.min))
     return kept
 
 
-def _links_under(paths: list[str], since: date) -> dict[int, list[tuple[str, date, int, str]]]:
+def _links_under(
+    paths: list[str], since: date, only: OrgUnit | None = None
+) -> dict[int, list[_Link]]:
     """Succession links effective after ``since`` whose successor lies under one of ``paths``
-    (and, transitively, under their predecessors), indexed by every ancestor of the
-    successor: ``links[unit_id]`` are the links into the subtree of ``unit_id``."""
-    by_ancestor: dict[int, list[tuple[str, date, int, str]]] = defaultdict(list)
-    seen_links: set[int] = set()
-    frontier = sorted(set(paths))
-    done: set[str] = set()
+    (and, transitively, under their whole predecessors), indexed by every ancestor of the
+    successor: ``links[unit_id]`` are the links into the subtree of ``unit_id``, by effective
+    date then predecessor. One query per step back in time (and per ``_OR_CHUNK`` subtrees),
+    each served by the path index. (Not one recursive query: PostgreSQL cannot estimate one,
+    and plans, even compiles, for a hundred million rows.)
+
+    ``only``: the one unit asked about. Its whole predecessors are its sources for the dates
+    before their link, so links from inside them into its subtree (the communes of a province
+    absorbed whole) change nothing and are not read."""
+    qn = connection.ops.quote_name
+    tables = {"s": qn(Succession._meta.db_table), "ou": qn(OrgUnit._meta.db_table)}
+    covered = _Sql()
+    if only is not None:
+        covered.add(
+            " AND NOT EXISTS (SELECT 1 FROM {s} d JOIN {ou} dp ON dp.id = d.predecessor_id"
+            " WHERE d.successor_id = %s AND d.kind = %s AND d.effective > %s"
+            " AND l.successor_id <> %s AND l.effective <= d.effective AND "
+            + _path_in_range("p.path", "dp.path", "dp.path || '~'")
+            + " AND NOT ("
+            + _path_in_range("dp.path", "%s", "%s")
+            + "))",
+            only.pk,
+            Succession.Kind.WHOLE.value,
+            since,
+            only.pk,
+            only.path,
+            only.path + "~",
+        )
+    found: dict[int, tuple[_Link, str]] = {}
+    done: list[str] = []
+    frontier = _covering(paths)
     while frontier:
-        done.update(frontier)
+        done = _covering([*done, *frontier])
         next_paths: set[str] = set()
-        for i in range(0, len(frontier), _OR_CHUNK):
-            condition = Q()
-            for path in frontier[i : i + _OR_CHUNK]:
-                condition |= Q(successor__path__startswith=path)
-            rows = Succession.objects.filter(condition, effective__gt=since).values_list(
-                "pk",
-                "kind",
-                "effective",
-                "predecessor_id",
-                "predecessor__path",
-                "successor__path",
+        for chunk in _chunks(frontier, _OR_CHUNK):
+            q = _Sql().add(
+                "SELECT l.id, l.kind, l.effective, l.predecessor_id, p.path, o.path FROM {s} l"
+                " JOIN {ou} o ON o.id = l.successor_id JOIN {ou} p ON p.id = l.predecessor_id"
+                " WHERE ("
             )
+            for n, path in enumerate(chunk):
+                q.add(" OR " if n else "").add(
+                    f"({_path_in_range('o.path', '%s', '%s')})", path, path + "~"
+                )
+            q.add(") AND l.effective > %s", since).add(covered.text, *covered.params)
+            with connection.cursor() as cursor:
+                cursor.execute(q.text.format(**tables), q.params)
+                rows = cursor.fetchall()
             for pk, kind, effective, pred_id, pred_path, succ_path in rows:
-                if pk in seen_links:
-                    continue
-                seen_links.add(pk)
-                link = (kind, effective, pred_id, pred_path)
-                for part in succ_path.strip("/").split("/"):
-                    by_ancestor[int(part)].append(link)
-                if kind == Succession.Kind.WHOLE and pred_path not in done:
+                found[pk] = ((kind, effective, pred_id, pred_path), succ_path)
+                if kind == Succession.Kind.WHOLE:
                     next_paths.add(pred_path)
-        frontier = sorted(next_paths - done)
+        # Whole predecessors' subtrees not searched yet: links into them, if any, come next.
+        frontier = [p for p in _covering(next_paths) if not any(p.startswith(d) for d in done)]
+    by_ancestor: dict[int, list[_Link]] = defaultdict(list)
+    for link, succ_path in sorted(found.values(), key=lambda item: (item[0][1], item[0][2])):
+        for unit_id in _path_ids(succ_path):
+            by_ancestor[unit_id].append(link)
     return by_ancestor
 
 
@@ -468,126 +570,267 @@ def _values_sql(count: int, width: int) -> str:
     return ", ".join([row] * count)
 
 
-_HIT = """
-hit AS (
-    SELECT src.unit_id AS unit_id, dv.id AS dv_id, MAX(src.own) AS own
-    FROM {dv} dv
-    JOIN {ind} ind ON ind.id = dv.indicator_id
-    JOIN {ou} ou ON ou.id = dv.orgunit_id
-    JOIN src ON ou.path LIKE src.prefix || '%%' AND dv.period_end < src.before_day
-    WHERE dv.indicator_id IN ({indicator_ids})
-      AND dv.deleted = %s AND dv.value IS NOT NULL
-      AND dv.period_start >= %s AND dv.period_end <= %s
-      AND dv.period_type = ind.period_type
-    GROUP BY src.unit_id, dv.id
-)"""
+def _path_in_range(column: str, low: str, high: str) -> str:
+    """SQL: ``column`` (a materialized path) is in ``[low, high)``, compared byte by byte so
+    that ``[p, p + '~')`` is exactly the subtree of ``p`` (paths hold digits and '/', which sort
+    before '~'). SQLite compares text that way (BINARY collation) and its path index serves the
+    range; on PostgreSQL the plain operators would follow the database collation, which may be
+    linguistic, so the pattern operators are used, served by Django's ``varchar_pattern_ops``
+    index on the path."""
+    if connection.vendor == "postgresql":
+        return f"{column} ~>=~ ({low}) AND {column} ~<~ ({high})"
+    return f"{column} >= ({low}) AND {column} < ({high})"
 
-_AGGREGATE_SQL = """
-WITH src (unit_id, prefix, before_day, own) AS (VALUES {src_values}),
-{hit}
-SELECT hit.unit_id, dv.indicator_id, dv.option_combo_id, 1,
-       SUM(dv.value), COUNT(*), MIN(dv.value), MAX(dv.value),
-       MAX(CASE WHEN dv.status = %s THEN 1 ELSE 0 END)
-FROM hit JOIN {dv} dv ON dv.id = hit.dv_id
-GROUP BY hit.unit_id, dv.indicator_id, dv.option_combo_id
-"""
 
-# ``last``: per storing unit and option combo, the value of the latest period in the range.
-_LAST_SQL = """
-WITH src (unit_id, prefix, before_day, own) AS (VALUES {src_values}),
-{hit},
-ranked AS (
-    SELECT hit.unit_id AS unit_id, hit.own AS own, dv.indicator_id AS indicator_id,
-           dv.option_combo_id AS option_combo_id, dv.value AS value, dv.status AS status,
-           ROW_NUMBER() OVER (
-               PARTITION BY hit.unit_id, dv.indicator_id, dv.option_combo_id, dv.orgunit_id
-               ORDER BY dv.period_end DESC, dv.period_start DESC
-           ) AS rn
-    FROM hit JOIN {dv} dv ON dv.id = hit.dv_id
-)
-SELECT unit_id, indicator_id, option_combo_id, own,
-       SUM(value), COUNT(*), MIN(value), MAX(value),
-       MAX(CASE WHEN status = %s THEN 1 ELSE 0 END)
-FROM ranked WHERE rn = 1
-GROUP BY unit_id, indicator_id, option_combo_id, own
-"""
+class _Sql:
+    """SQL text built in pieces, each with its parameters in order."""
 
-_TARGET_SQL = """
-WITH tu (unit_id, prefix) AS (VALUES {unit_values})
-SELECT tu.unit_id, t.indicator_id, t.option_combo_id, SUM(t.value)
-FROM {target} t
-JOIN {ou} ou ON ou.id = t.orgunit_id
-JOIN tu ON ou.path LIKE tu.prefix || '%%'
-WHERE t.indicator_id IN ({indicator_ids})
-  AND t.period_start = %s AND t.period_end = %s
-  AND NOT EXISTS (
-      SELECT 1 FROM {target} t2 JOIN {ou} o2 ON o2.id = t2.orgunit_id
-      WHERE t2.indicator_id = t.indicator_id
-        AND COALESCE(t2.option_combo_id, 0) = COALESCE(t.option_combo_id, 0)
-        AND t2.period_start = t.period_start AND t2.period_end = t.period_end
-        AND o2.id <> ou.id
-        AND o2.path LIKE tu.prefix || '%%'
-        AND ou.path LIKE o2.path || '%%'
-  )
-GROUP BY tu.unit_id, t.indicator_id, t.option_combo_id
-"""
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.params: list = []
+
+    def add(self, text: str, *params) -> _Sql:
+        self.parts.append(text)
+        self.params.extend(params)
+        return self
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _value_query(
+    kind: str,
+    src_rows: list,
+    inds: list[Indicator],
+    spans: tuple[_Range, _Range],
+    by_combo: bool,
+) -> _Sql:
+    """The grouped query over the values of ``inds`` for the row units whose sources are
+    ``src_rows``: rows (row unit, span, indicator, option combo, own, sum, count, minimum,
+    maximum, estimate flag) of the values (``kind`` "last": of each storing unit's latest value
+    in the span only; "sum": without minimum and maximum). Option combos are kept apart only
+    ``by_combo`` (else None).
+
+    - ``src``: each row unit's sources (subtree, date before which its values count, own
+      subtree or a predecessor's). ``m``: the unit versions under them, once per row unit (a
+      unit reached through two sources counts up to the later date), found through the path
+      index on the small unit table.
+    - The values of the ``m`` units, of the indicators (of their own period type), wholly
+      inside a span (0: the requested range, 1: the same range a year earlier), dated before
+      the ``m`` row's date. A value matches one ``m`` row of a row unit at most: nothing counts
+      twice. They are read through the covering (orgunit, indicator, period_start) index.
+    - Both engines misjudge how many values a few hundred units hold, so the plan is spelled
+      out. PostgreSQL: for each ``m`` row, a LATERAL subquery (``OFFSET 0`` keeps it from being
+      turned into a join that may scan an indicator's values nationwide), hash aggregated.
+      SQLite (which aggregates by sorting, the dearest step): ``_sqlite_sums``, or for stock
+      figures the values of the ``m`` units driven by the IN lists (``INDEXED BY``: with one
+      indicator SQLite would rather build a throwaway index over all of its values), then the
+      ``m`` rows by unit (``+``: the other way round it first builds a Bloom filter by reading
+      the whole value table).
+    - When last year's range ends the day before this one starts (years, year to date) one
+      index range per unit and indicator reads both, else one per span (``s``).
+    - Dates are bound as dates: PostgreSQL types the VALUES columns ``date``; SQLite stores and
+      compares ISO text. Paths compare byte by byte (``_path_in_range``).
+    """
+    q = _units_cte(src_rows)
+    sqlite = connection.vendor == "sqlite"
+    extremes = "MIN(dv.value), MAX(dv.value)" if kind != AggregationType.SUM else "NULL, NULL"
+    if sqlite and kind != AggregationType.LAST:
+        return _sqlite_sums(q, src_rows, inds, spans, by_combo, extremes)
+    current, last_year = spans
+    contiguous = last_year.end + timedelta(days=1) == current.start
+    if not contiguous:
+        q.add(",\ns (span, start_day, end_day) AS (VALUES (0, %s, %s), (1, %s, %s))")
+        q.params += [current.start, current.end, last_year.start, last_year.end]
+
+    def span(q: _Sql) -> _Sql:
+        if contiguous:
+            return q.add("CASE WHEN dv.period_start >= %s THEN 0 ELSE 1 END", current.start)
+        return q.add("s.span")
+
+    combo = "dv.option_combo_id" if by_combo else "NULL"
+    if kind == AggregationType.LAST:
+        q.add(",\nranked AS (SELECT m.unit_id AS unit_id, ")
+        span(q).add(" AS span, m.own AS own, dv.indicator_id AS indicator_id,")
+        q.add(f" {combo} AS option_combo_id, dv.value AS value,")
+        q.add(" CASE WHEN dv.status = %s THEN 1 ELSE 0 END AS estimate,", Status.ESTIMATE.value)
+        span(q.add(" ROW_NUMBER() OVER (PARTITION BY m.unit_id, "))
+        q.add(", dv.indicator_id, dv.option_combo_id, dv.orgunit_id")
+        q.add(" ORDER BY dv.period_end DESC, dv.period_start DESC) AS rn")
+    else:
+        span(q.add("\nSELECT m.unit_id, "))
+        q.add(f", dv.indicator_id, {combo}, 1, SUM(dv.value), COUNT(*), {extremes},")
+        q.add(" MAX(CASE WHEN dv.status = %s THEN 1 ELSE 0 END)", Status.ESTIMATE.value)
+
+    w = _Sql()
+    if contiguous:
+        # Wholly inside one of the two ranges (a week across New Year is in neither).
+        w.add(" AND dv.period_start >= %s AND dv.period_start <= %s", last_year.start, current.end)
+        w.add(" AND dv.period_end <= %s", current.end)
+        w.add(" AND (dv.period_start >= %s OR dv.period_end <= %s)", current.start, last_year.end)
+    else:
+        w.add(" AND dv.period_start >= s.start_day AND dv.period_start <= s.end_day")
+        w.add(" AND dv.period_end <= s.end_day")
+    w.add(" AND dv.period_end < m.before_day")
+    _kept(w, inds)
+
+    dv = connection.ops.quote_name(DataValue._meta.db_table)
+    if sqlite:
+        q.add(f"\nFROM {dv} dv INDEXED BY {ANALYTICS_INDEX}" if contiguous else "\nFROM s")
+        if not contiguous:
+            q.add(f" JOIN {dv} dv INDEXED BY {ANALYTICS_INDEX} ON TRUE")
+        q.add("\nJOIN m ON m.orgunit_id = +dv.orgunit_id")
+        q.add("\nWHERE dv.orgunit_id IN (SELECT orgunit_id FROM m)")
+        q.add(w.text, *w.params)
+    else:
+        q.add("\nFROM m" if contiguous else "\nFROM m CROSS JOIN s")
+        q.add(
+            " CROSS JOIN LATERAL (SELECT dv.orgunit_id, dv.indicator_id, dv.option_combo_id,"
+            f" dv.period_start, dv.period_end, dv.value, dv.status FROM {dv} dv"
+            " WHERE dv.orgunit_id = m.orgunit_id"
+        )
+        q.add(w.text, *w.params).add(" OFFSET 0) dv")
+    if kind == AggregationType.LAST:
+        q.add(
+            ")\nSELECT unit_id, span, indicator_id, option_combo_id, own, SUM(value), COUNT(*),"
+            " MIN(value), MAX(value), MAX(estimate) FROM ranked WHERE rn = 1"
+            " GROUP BY unit_id, span, indicator_id, option_combo_id, own"
+        )
+    else:
+        q.add("\nGROUP BY 1, 2, 3, 4")
+    return q
+
+
+def _units_cte(src_rows: list) -> _Sql:
+    """``WITH src ..., m ...``: the row units' sources, and the unit versions under them."""
+    q = _Sql().add("WITH src (unit_id, low, high, before_day, own) AS (VALUES ")
+    q.add(_values_sql(len(src_rows), 5), *(p for row in src_rows for p in row))
+    return q.add(
+        "),\nm AS (SELECT src.unit_id AS unit_id, ou.id AS orgunit_id,"
+        " MAX(src.before_day) AS before_day, MAX(src.own) AS own"
+        f" FROM src JOIN {connection.ops.quote_name(OrgUnit._meta.db_table)} ou"
+        f" ON {_path_in_range('ou.path', 'src.low', 'src.high')}"
+        " GROUP BY src.unit_id, ou.id)"
+    )
+
+
+def _kept(w: _Sql, inds: list[Indicator]) -> _Sql:
+    """The conditions every value read must meet besides unit and dates: one of the
+    indicators, of that indicator's period type, not deleted, numeric."""
+    w.add(f" AND dv.indicator_id IN ({', '.join(['%s'] * len(inds))})", *(i.pk for i in inds))
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for ind in inds:
+        by_type[ind.period_type].append(ind.pk)
+    if len(by_type) == 1:
+        w.add(" AND dv.period_type = %s", inds[0].period_type)
+    else:
+        w.add(" AND (")
+        for n, (period_type, ids) in enumerate(by_type.items()):
+            w.add(" OR " if n else "")
+            w.add(f"(dv.period_type = %s AND dv.indicator_id IN ({', '.join(['%s'] * len(ids))}))")
+            w.params += [period_type, *ids]
+        w.add(")")
+    return w.add(" AND NOT dv.deleted AND dv.value IS NOT NULL")
+
+
+def _sqlite_sums(
+    q: _Sql,
+    src_rows: list,
+    inds: list[Indicator],
+    spans: tuple[_Range, _Range],
+    by_combo: bool,
+    extremes: str,
+) -> _Sql:
+    """SQLite, sums/counts/minima/maxima: first per storing unit and indicator, read in index
+    order so that SQLite aggregates as it reads instead of sorting every value, one part per
+    span and "values before" date (the ``m`` units with that date); then the few partial rows
+    per row unit (sorted, and combined: sums add, minima combine...)."""
+    dv = connection.ops.quote_name(DataValue._meta.db_table)
+    combo = ", dv.option_combo_id" if by_combo else ""
+    parts = []
+    for span_no, span in enumerate(spans):
+        for before in sorted({row[3] for row in src_rows}):
+            part = _Sql().add("SELECT %s AS span, %s AS before_day,", span_no, before)
+            part.add(" dv.orgunit_id AS orgunit_id, dv.indicator_id AS indicator_id")
+            part.add(", dv.option_combo_id AS combo" if by_combo else "")
+            low, high = extremes.split(", ")
+            part.add(f", SUM(dv.value) AS total, COUNT(*) AS n, {low} AS low, {high} AS high,")
+            part.add(" MAX(CASE WHEN dv.status = %s THEN 1 ELSE 0 END)", Status.ESTIMATE.value)
+            part.add(f" AS estimate FROM {dv} dv INDEXED BY {ANALYTICS_INDEX}")
+            part.add(" WHERE dv.orgunit_id IN (SELECT orgunit_id FROM m WHERE before_day = %s)")
+            part.params.append(before)
+            part.add(" AND dv.period_start >= %s AND dv.period_start <= %s", span.start, span.end)
+            part.add(" AND dv.period_end <= %s", span.end)
+            if before != _FAR_FUTURE:
+                part.add(" AND dv.period_end < %s", before)
+            _kept(part, inds).add(f" GROUP BY dv.orgunit_id, dv.indicator_id{combo}")
+            parts.append(part)
+    q.add(",\nv AS (")
+    for n, part in enumerate(parts):
+        q.add("\nUNION ALL " if n else "").add(part.text, *part.params)
+    q.add(f")\nSELECT m.unit_id, v.span, v.indicator_id, {'v.combo' if by_combo else 'NULL'},")
+    q.add(" 1, SUM(v.total), SUM(v.n), MIN(v.low), MAX(v.high), MAX(v.estimate)")
+    q.add(" FROM v JOIN m ON m.orgunit_id = v.orgunit_id AND m.before_day = v.before_day")
+    return q.add(" GROUP BY 1, 2, 3, 4")
+
 
 _Key = tuple[int, int]  # (unit id, indicator id)
 _Groups = dict[_Key, dict[int, _Partial]]  # -> option combo id -> partial aggregate
 
 
-def _tables() -> dict[str, str]:
-    qn = connection.ops.quote_name
-    return {
-        "dv": qn(DataValue._meta.db_table),
-        "ind": qn(Indicator._meta.db_table),
-        "ou": qn(OrgUnit._meta.db_table),
-        "target": qn(Target._meta.db_table),
-    }
-
-
 def _aggregate(
-    inds: list[Indicator], units: dict[int, OrgUnit], sources: dict[int, _Sources], span: _Range
-) -> _Groups:
-    """Partial aggregates per (unit, indicator, option combo) over ``span``."""
-    groups: _Groups = defaultdict(dict)
-    by_type: dict[str, list[int]] = defaultdict(list)
+    inds: list[Indicator],
+    units: dict[int, OrgUnit],
+    sources: dict[int, _Sources],
+    spans: tuple[_Range, _Range],
+    by_combo: bool = False,
+) -> tuple[_Groups, _Groups]:
+    """Partial aggregates per (unit, indicator, option combo: None for all of them unless
+    ``by_combo``) over each span: one grouped query per kind of aggregation for both spans (per
+    ``_SOURCE_CHUNK`` source rows)."""
+    groups: tuple[_Groups, _Groups] = (defaultdict(dict), defaultdict(dict))
+    by_type: dict[str, list[Indicator]] = defaultdict(list)
     for ind in inds:
-        by_type[ind.aggregation_type].append(ind.pk)
-    last_ids = by_type.pop(AggregationType.LAST, [])
-    none_ids = by_type.pop(AggregationType.NONE, [])
-    rolled_ids = [pk for ids in by_type.values() for pk in ids]
-
+        by_type[ind.aggregation_type].append(ind)
+    last = by_type.pop(AggregationType.LAST, [])
+    exact = by_type.pop(AggregationType.NONE, [])
+    extremes = by_type.pop(AggregationType.MIN, []) + by_type.pop(AggregationType.MAX, [])
+    sums = [ind for kind in by_type.values() for ind in kind]  # sum, average
     src_rows = [
-        (unit_id, prefix, before, own)
-        for unit_id, found in sources.items()
-        if unit_id in units
-        for prefix, before, own in found.prefixes
+        [
+            (unit_id, path, path + "~", before, own)
+            for path, before, own in sources[unit_id].prefixes
+        ]
+        for unit_id in units
     ]
-    if rolled_ids:
-        for row in _run_chunked(_AGGREGATE_SQL, src_rows, rolled_ids, span):
-            _add(groups, row)
-    if last_ids:
-        own_found: set[_Key] = set()
-        rows = list(_run_chunked(_LAST_SQL, src_rows, last_ids, span))
-        for row in rows:
-            if row[3]:
-                own_found.add((row[0], row[1]))
-        for row in rows:
-            # Predecessors' stock counts only where the unit itself has no value in the range.
-            if row[3] or (row[0], row[1]) not in own_found:
+
+    # Minima and maxima only where asked for: they cost a tenth of the time of a large query.
+    for kind, kind_inds in ((AggregationType.SUM, sums), (AggregationType.MAX, extremes)):
+        if kind_inds:
+            for row in _run(kind, src_rows, kind_inds, spans, by_combo):
                 _add(groups, row)
-    if none_ids:
-        exact = (
+    if last:
+        rows = list(_run(AggregationType.LAST, src_rows, last, spans, by_combo))
+        own_found = {(row[1], row[0], row[2]) for row in rows if row[4]}
+        for row in rows:
+            # Predecessors' stock counts only where the unit itself has no value in the span.
+            if row[4] or (row[1], row[0], row[2]) not in own_found:
+                _add(groups, row)
+    if exact:
+        span_of = {(span.start, span.end): i for i, span in enumerate(spans)}
+        in_spans = Q()
+        for span in spans:
+            in_spans |= Q(period_start=span.start, period_end=span.end)
+        found = (
             DataValue.objects.filter(
+                in_spans,
                 orgunit_id__in=list(units),
-                indicator_id__in=none_ids,
-                period_start=span.start,
-                period_end=span.end,
+                indicator_id__in=[i.pk for i in exact],
                 deleted=False,
                 value__isnull=False,
             )
-            .values("orgunit_id", "indicator_id", "option_combo_id")
+            .values("orgunit_id", "indicator_id", "option_combo_id", "period_start", "period_end")
             .annotate(
                 total=Sum("value"),
                 n=Count("id"),
@@ -599,55 +842,63 @@ def _aggregate(
             )
             .order_by()
         )
-        for g in exact:
-            _add(
-                groups,
-                (
-                    g["orgunit_id"],
-                    g["indicator_id"],
-                    g["option_combo_id"],
-                    1,
-                    g["total"],
-                    g["n"],
-                    g["total"],
-                    g["total"],
-                    g["est"],
-                ),
-            )
+        for g in found:
+            span = span_of[(g["period_start"], g["period_end"])]
+            total = g["total"]
+            key = (g["orgunit_id"], span, g["indicator_id"], g["option_combo_id"], 1)
+            _add(groups, (*key, total, g["n"], total, total, g["est"]))
     return groups
 
 
-def _run_chunked(sql: str, src_rows: list, indicator_ids: list[int], span: _Range):
-    """Run ``sql`` over ``src_rows`` in chunks; chunks hold whole units (a unit's sources must
-    stay together for the per-unit de-duplication), so results simply concatenate."""
-    by_unit: dict[int, list] = defaultdict(list)
-    for row in src_rows:
-        by_unit[row[0]].append(row)
+def _run(
+    kind: str,
+    src_rows: list[list],
+    inds: list[Indicator],
+    spans: tuple[_Range, _Range],
+    by_combo: bool,
+):
+    """Run the ``kind`` query over the sources of the units (``src_rows``: one list per unit) in
+    chunks of whole units (the ``m`` step de-duplicates a unit's sources), so that results
+    simply add up."""
     chunk: list = []
-    for unit_rows in by_unit.values():
-        if chunk and len(chunk) + len(unit_rows) > _CHUNK:
-            yield from _run(sql, chunk, indicator_ids, span)
-            chunk = []
+    for i, unit_rows in enumerate(src_rows):
         chunk.extend(unit_rows)
-    if chunk:
-        yield from _run(sql, chunk, indicator_ids, span)
+        if i + 1 < len(src_rows) and len(chunk) + len(src_rows[i + 1]) <= _SOURCE_CHUNK:
+            continue
+        q = _value_query(kind, chunk, inds, spans, by_combo)
+        yield from _fetch_without_jit(q.text, q.params)
+        chunk = []
 
 
-def _run(sql: str, src_rows: list, indicator_ids: list[int], span: _Range):
-    tables = _tables()
-    hit = _HIT.format(indicator_ids=", ".join(["%s"] * len(indicator_ids)), **tables)
-    text = sql.format(src_values=_values_sql(len(src_rows), 4), hit=hit, **tables)
-    params: list = [p for row in src_rows for p in row]
-    params += [*indicator_ids, False, span.start, span.end, Status.ESTIMATE.value]
-    with connection.cursor() as cursor:
-        cursor.execute(text, params)
-        yield from cursor.fetchall()
+def _fetch_without_jit(sql: str, params: list) -> list[tuple]:
+    """Run a value query; on PostgreSQL without JIT compilation. These queries read thousands
+    to a few hundred thousand index entries: their estimated cost passes ``jit_above_cost``,
+    and compiling them takes longer (tens of milliseconds) than it saves. ``SET LOCAL`` lasts
+    until the end of the transaction: sent in the same string as the query (psycopg 3 binding
+    on the client, Django's default) it is one round trip and one implicit transaction; else
+    an atomic block holds both (inside an outer transaction, until that one ends)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    options = connection.settings_dict.get("OPTIONS", {})
+    if is_psycopg3 and not options.get("server_side_binding"):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off; " + sql, params)
+            cursor.nextset()
+            return cursor.fetchall()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def _add(groups: _Groups, row) -> None:
-    unit_id, indicator_id, combo_id, _own, total, count, low, high, est = row
+def _add(groups: tuple[_Groups, _Groups], row) -> None:
+    unit_id, span, indicator_id, combo_id, _own, total, count, low, high, est = row
     part = _Partial(_dec(total), int(count), _dec(low), _dec(high), bool(est))
-    groups[(unit_id, indicator_id)].setdefault(combo_id, _Partial()).merge(part)
+    groups[span][(unit_id, indicator_id)].setdefault(combo_id, _Partial()).merge(part)
 
 
 def _pick(groups: _Groups, unit_id: int, indicator_id: int, combo_id: int | None) -> _Partial:
@@ -665,23 +916,42 @@ def _targets(
     inds: list[Indicator], units: list[OrgUnit], period: Period
 ) -> dict[tuple[int, int, int | None], Decimal]:
     """Targets per (unit, indicator, option combo or None) for exactly ``period``: the unit's
-    own, else the sum of its nearest descendants' (one query, in SQL)."""
-    result: dict[tuple[int, int, int | None], Decimal] = {}
+    own, else the sum of its nearest descendants' (those with no target between them and the
+    unit). One indexed query for the targets under the units (plans: a few per unit, not
+    values), combined along their paths."""
+    by_key: dict[tuple[int, int | None], dict[int, tuple[str, Decimal]]] = defaultdict(dict)
+    qn = connection.ops.quote_name
     ids = [i.pk for i in inds]
-    tables = _tables()
-    for i in range(0, len(units), _CHUNK):
-        chunk = units[i : i + _CHUNK]
-        text = _TARGET_SQL.format(
-            unit_values=_values_sql(len(chunk), 2),
-            indicator_ids=", ".join(["%s"] * len(ids)),
-            **tables,
+    for chunk in _chunks(_covering(u.path for u in units), _OR_CHUNK):
+        under = " OR ".join(f"({_path_in_range('o.path', '%s', '%s')})" for _ in chunk)
+        sql = (
+            "SELECT t.orgunit_id, o.path, t.indicator_id, t.option_combo_id, t.value"
+            f" FROM {qn(Target._meta.db_table)} t"
+            f" JOIN {qn(OrgUnit._meta.db_table)} o ON o.id = t.orgunit_id"
+            f" WHERE ({under}) AND t.indicator_id IN ({', '.join(['%s'] * len(ids))})"
+            " AND t.period_start = %s AND t.period_end = %s"
         )
-        params: list = [p for u in chunk for p in (u.pk, u.path)]
-        params += [*ids, period.start, period.end]
+        params = [p for path in chunk for p in (path, path + "~")]
         with connection.cursor() as cursor:
-            cursor.execute(text, params)
-            for unit_id, indicator_id, combo_id, total in cursor.fetchall():
-                result[(unit_id, indicator_id, combo_id)] = _dec(total)
+            cursor.execute(sql, [*params, *ids, period.start, period.end])
+            for unit_id, path, indicator_id, combo_id, value in cursor.fetchall():
+                by_key[(indicator_id, combo_id)][unit_id] = (path, _dec(value))
+    wanted = {u.pk for u in units}
+    result: dict[tuple[int, int, int | None], Decimal] = {}
+    for (indicator_id, combo_id), targets in by_key.items():
+        sums: dict[int, Decimal] = {}
+        for unit_id, (path, value) in targets.items():
+            if unit_id in wanted:
+                result[(unit_id, indicator_id, combo_id)] = value
+            # Up the path until the nearest unit with a target of its own: the units on the
+            # way count this target as one of their nearest descendants'.
+            for ancestor_id in reversed(_path_ids(path)[:-1]):
+                if ancestor_id in targets:
+                    break
+                sums[ancestor_id] = sums.get(ancestor_id, Decimal(0)) + value
+        for unit_id, total in sums.items():
+            if unit_id in wanted and unit_id not in targets:
+                result[(unit_id, indicator_id, combo_id)] = _clean(total)
     return result
 
 
