@@ -6,6 +6,7 @@ import itertools
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from chiso.accounts.models import Role
 from chiso.accounts.services import user_create
@@ -13,6 +14,14 @@ from chiso.orgunits.services import orgunit_create
 
 PASSWORD = "mat-khau-thu-nghiem"
 _codes = itertools.count(90000)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request may switch the thread's language (``/i18n/setlang/``): back to the default
+    after each test, so that no later test depends on the order tests run in."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
