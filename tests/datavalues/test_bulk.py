@@ -312,3 +312,33 @@ def test_the_bulk_path_makes_no_per_row_queries(
         result = datavalue_bulk_upsert(user=admin, items=changed, channel=Channel.IMPORT)
     assert counts(result) == ("SUCCESS", 0, 540, 0, 0)
     assert DataValueAudit.objects.count() == 1080
+
+
+@pytest.mark.parametrize("atomic", [True, False])
+def test_an_import_written_in_batches_is_still_all_or_nothing(catalog, clerk, monkeypatch, atomic):
+    # Batches of two: the refused last row is checked while the third batch is being written.
+    monkeypatch.setattr("chiso.datavalues.services._BATCH", 2)
+    items = [*good_rows(), row(6, "VL", "XB", "202309", "1")]
+    result = datavalue_bulk_upsert(user=clerk, items=items, channel=Channel.IMPORT, atomic=atomic)
+    assert [(c.index, c.object) for c in result.conflicts] == [(6, "XB")]
+    if atomic:
+        assert counts(result) == ("ERROR", 0, 0, 7, 0)
+        assert (DataValue.objects.count(), DataValueAudit.objects.count()) == (0, 0)
+    else:
+        assert counts(result) == ("WARNING", 6, 0, 1, 0)
+        assert (DataValue.objects.count(), DataValueAudit.objects.count()) == (6, 6)
+
+
+def test_later_batches_find_the_values_stored_before_the_import(catalog, clerk, monkeypatch):
+    monkeypatch.setattr("chiso.datavalues.services._BATCH", 2)
+    datavalue_bulk_upsert(user=clerk, items=good_rows()[:1], channel=Channel.IMPORT)
+    items = [
+        row(0, "VL", "XA-1", "202309", "12"),
+        row(1, "QUA", "XA", "202301", "4", "HO_NGHEO"),
+        row(2, "VL", "XA", "202309", "99"),  # stored before the import
+        row(3, "QUA", "XA-1", "202301", "4", "HO_NGHEO"),  # its period got values in batch 1
+    ]
+    result = datavalue_bulk_upsert(user=clerk, items=items, channel=Channel.IMPORT)
+    assert counts(result) == ("SUCCESS", 3, 1, 0, 0)
+    assert DataValue.objects.get(orgunit__code="XA", period="202309").value == 99
+    assert DataValueAudit.objects.count() == 5

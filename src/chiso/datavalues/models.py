@@ -26,10 +26,18 @@ class Channel(models.TextChoices):
 
 class DataValue(models.Model):
     # No single-column indexes on indicator and orgunit: the key constraint and the indexes
-    # below start with them, and every extra index slows the bulk import.
-    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT, db_index=False)
-    option_combo = models.ForeignKey("indicators.CategoryOptionCombo", on_delete=models.PROTECT)
-    orgunit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, db_index=False)
+    # below start with them, and every extra index slows the bulk import. References are
+    # checked by the services and on_delete by the ORM, not by database constraints
+    # (docs/architecture.md, "Storage"); the same holds for DataValueAudit.
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    option_combo = models.ForeignKey(
+        "indicators.CategoryOptionCombo", on_delete=models.PROTECT, db_constraint=False
+    )
+    orgunit = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     period = models.CharField(max_length=16)
     period_type = models.CharField(max_length=8)
     period_start = models.DateField()
@@ -44,6 +52,9 @@ class DataValue(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,
+        # Not indexed: nothing reads values by author, only deleting a user looks them up.
+        db_index=False,
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -75,7 +86,9 @@ class DataValueAudit(models.Model):
         UPDATE = "update", _("Sửa")
         DELETE = "delete", _("Xóa")
 
-    datavalue = models.ForeignKey(DataValue, on_delete=models.PROTECT, related_name="audits")
+    datavalue = models.ForeignKey(
+        DataValue, on_delete=models.PROTECT, related_name="audits", db_constraint=False
+    )
     action = models.CharField(max_length=8, choices=Action.choices)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
@@ -87,6 +100,7 @@ class DataValueAudit(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     at = models.DateTimeField(auto_now_add=True)
@@ -145,3 +159,51 @@ class Target(models.Model):
     def __str__(self) -> str:
         combo = self.option_combo_id if self.option_combo_id is not None else "total"
         return f"{self.indicator_id}/{combo}/{self.orgunit_id}/{self.period}: {self.value}"
+
+
+class SubtreeTotal(models.Model):
+    """The live numeric values stored strictly below ``unit`` for one indicator, option combo
+    and period: their sum, number and number of estimates (``chiso.datavalues.totals`` keeps
+    them current; analytics reads them). Foreign keys without database constraints: rows are
+    written only by the totals code, from values whose references are checked."""
+
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    indicator = models.ForeignKey(
+        "indicators.Indicator",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    option_combo = models.ForeignKey(
+        "indicators.CategoryOptionCombo",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    period = models.CharField(max_length=16)
+    period_type = models.CharField(max_length=8)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    total = models.DecimalField(max_digits=34, decimal_places=6)
+    count = models.IntegerField()
+    estimates = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the index analytics reads by: (unit, indicator, period_start range).
+            models.UniqueConstraint(
+                fields=["unit", "indicator", "period_start", "period", "option_combo"],
+                name="subtreetotal_key_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.indicator_id}/{self.option_combo_id}/{self.period}"

@@ -21,9 +21,11 @@ SQLite, COPY on PostgreSQL) with the same audit rows.
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from operator import attrgetter
@@ -32,6 +34,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
+from psycopg.copy import QueuedLibpqWriter
 
 from chiso.accounts.access import Action, require_unit, scope_filter
 from chiso.approvals.selectors import approval_check_open, approval_locks
@@ -42,6 +45,7 @@ from chiso.core.numbers import parse_money, parse_number, parse_percent
 from chiso.core.periods import Period, PeriodType
 from chiso.datavalues.models import Channel, DataValue, DataValueAudit, Status, Target
 from chiso.datavalues.selectors import canonical_value, period_of
+from chiso.datavalues.totals import TotalsChange
 from chiso.datavalues.types import (
     ERROR,
     PERIOD_NOUNS,
@@ -85,6 +89,7 @@ MAX_DIGITS = 15
 _MAX_ADJUSTED = 21  # DecimalField(max_digits=28, decimal_places=6): below 10**22
 
 _CHUNK = 2000  # rows per query when loading stored values
+_BATCH = 50_000  # rows checked, then written, at a time by the bulk path
 
 ParsedValue = Decimal | bool | str
 RawValue = str | Decimal | int | bool | None
@@ -311,6 +316,23 @@ def _locked(indicator, option_combo, unit, period: Period) -> DataValue | None:
     )
 
 
+def _count_in_totals(datavalue: DataValue, unit: OrgUnit, period: Period, sign: int) -> None:
+    """Count one stored value in (``sign`` 1) or out (-1) of the subtree totals above it."""
+    change = TotalsChange()
+    adapt = connection.ops.adapt_datefield_value
+    change.add(
+        unit.path,
+        (datavalue.indicator_id, datavalue.option_combo_id, unit.pk, period.id),
+        period.type.value,
+        adapt(period.start),
+        adapt(period.end),
+        datavalue.value,
+        datavalue.status,
+        sign,
+    )
+    change.apply()
+
+
 def _audit(
     datavalue: DataValue,
     action: str,
@@ -428,6 +450,7 @@ def _upsert_one(
             stored_by_id=actor,
             version=1,
         )
+        _count_in_totals(datavalue, unit, period, +1)
         _audit(
             datavalue,
             DataValueAudit.Action.CREATE,
@@ -454,6 +477,8 @@ def _upsert_one(
         else canonical_value(indicator.value_type, existing.value, existing.text_value)
     )
     old_status = "" if undelete else existing.status
+    if not undelete:
+        _count_in_totals(existing, unit, period, -1)
     existing.value, existing.text_value = number, text
     existing.status, existing.comment = status, comment
     existing.deleted = False
@@ -471,6 +496,7 @@ def _upsert_one(
             "updated",
         ]
     )
+    _count_in_totals(existing, unit, period, +1)
     action = DataValueAudit.Action.CREATE if undelete else DataValueAudit.Action.UPDATE
     _audit(
         existing,
@@ -523,6 +549,7 @@ def _delete_one(
         existing.stored_by_id = actor
         existing.version += 1
         existing.save(update_fields=["deleted", "stored_by", "version", "updated"])
+        _count_in_totals(existing, unit, period, -1)
         _audit(
             existing,
             DataValueAudit.Action.DELETE,
@@ -625,6 +652,23 @@ def _resolve_units(user, codes: set[str]) -> dict[str, list[OrgUnit]]:
     return found
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the duration (if it was on). A bulk import allocates
+    hundreds of thousands of objects that all live until it ends, and every full collection
+    would walk all of them: a third of the Python time of a large import. Reference counting
+    frees the rest as usual; any cycle waits for the next collection after the import."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@_collector_paused()
 def datavalue_bulk_upsert(
     *,
     user,
@@ -645,24 +689,24 @@ def datavalue_bulk_upsert(
     ChisoError ``datavalue.concurrent_import`` (nothing written) if someone else created one
     of the values while this import ran.
 
-    Codes are resolved and stored values loaded in a few set-based queries; rows are written
-    in batches (executemany on SQLite, COPY on PostgreSQL): no per-row queries.
+    Codes are resolved and stored values loaded in a few set-based queries; rows are checked
+    and written in batches (executemany on SQLite, COPY on PostgreSQL): no per-row queries.
     """
     channel = Channel(channel).value
     total = len(items)
     conflicts: list[Conflict] = []
-    rows = _validate(user, items, conflicts)
-    if conflicts and atomic:
-        return BulkResult(status=ERROR, ignored=total, conflicts=conflicts, dry_run=dry_run)
+    batches = _validate(user, items, conflicts)
     if dry_run:
-        counts = _apply(user, rows, channel, write=False)
+        rows = [row for batch in batches for row in _refuse_locked(batch, conflicts)]
+        if conflicts and atomic:
+            counts = None
+        else:
+            counts = _apply(user, rows, channel, write=False, known={})
     else:
-        try:
-            with transaction.atomic():
-                counts = _apply(user, rows, channel, write=True)
-        except IntegrityError as error:
-            # Another import or edit created one of these keys meanwhile: nothing was written.
-            raise ChisoError("datavalue.concurrent_import") from error
+        counts = _write(user, batches, channel, conflicts, atomic)
+    conflicts.sort(key=attrgetter("index"))
+    if counts is None:
+        return BulkResult(status=ERROR, ignored=total, conflicts=conflicts, dry_run=dry_run)
     imported, updated, deleted = counts
     return BulkResult(
         status=WARNING if conflicts else SUCCESS,
@@ -675,11 +719,69 @@ def datavalue_bulk_upsert(
     )
 
 
-def _validate(user, items: Sequence[ValueInput], conflicts: list[Conflict]) -> list[_Row]:
-    """Check every row; append a ``Conflict`` for each refused one, return the others.
+class _Refused(Exception):
+    """A conflict in an all-or-nothing import: roll back what is written so far."""
 
-    Each check runs once per distinct input (indicator code, option combo code, period id,
-    unit code and period) and its outcome is cached: a file repeats them on every row.
+
+def _write(
+    user, batches: Iterator[list[_Row]], channel: str, conflicts: list[Conflict], atomic: bool
+) -> tuple[int, int, int] | None:
+    """Write the batches of checked rows in one transaction; returns (imported, updated,
+    deleted), or None when ``atomic`` and a row is refused (nothing written).
+
+    Checking and storing overlap: new values are sent to the database as they are decided,
+    and the next batch is checked while it stores the current one's audit rows (``_apply``'s
+    ``meanwhile``).
+    """
+    counts = [0, 0, 0]
+    known: dict[tuple, bool] = {}
+    ahead: list[list[_Row] | None] = []
+    totals, paths = TotalsChange(), {}
+
+    def check_next() -> None:
+        ahead.append(next(batches, None))
+
+    try:
+        with transaction.atomic():
+            batch = next(batches, None)
+            while batch is not None:
+                rows = _refuse_locked(batch, conflicts)
+                if conflicts and atomic:
+                    raise _Refused
+                written = _apply(
+                    user,
+                    rows,
+                    channel,
+                    write=True,
+                    known=known,
+                    totals=totals,
+                    paths=paths,
+                    meanwhile=check_next,
+                )
+                counts = [before + now for before, now in zip(counts, written, strict=True)]
+                batch = ahead.pop() if ahead else next(batches, None)
+            if conflicts and atomic:  # among the rows checked after the last batch
+                raise _Refused
+            totals.apply()
+    except _Refused:
+        for batch in batches:  # the remaining rows are checked for the report
+            _refuse_locked(batch, conflicts)
+        return None
+    except IntegrityError as error:
+        # Another import or edit created one of these keys meanwhile: nothing was written.
+        raise ChisoError("datavalue.concurrent_import") from error
+    imported, updated, deleted = counts
+    return imported, updated, deleted
+
+
+def _validate(user, items: Sequence[ValueInput], conflicts: list[Conflict]) -> Iterator[list[_Row]]:
+    """Check every row; append a ``Conflict`` for each refused one and yield the others in
+    batches of ``_BATCH`` (approval locks are left to ``_refuse_locked``).
+
+    Codes are resolved before the first batch; after that, checking runs no queries, so a
+    batch can be checked while a COPY is in progress. Each check runs once per distinct input
+    (indicator code, option combo code, period id, unit code and period) and its outcome is
+    cached: a file repeats them on every row.
     """
     indicators = _resolve_indicators({item.indicator_code.strip() for item in items})
     option_combos = _resolve_option_combos(indicators.values())
@@ -800,7 +902,12 @@ def _validate(user, items: Sequence[ValueInput], conflicts: list[Conflict]) -> l
                 canonical,
             )
         )
-    return _refuse_locked(rows, conflicts)
+        if len(rows) == _BATCH:
+            yield rows
+            rows = []
+            append = rows.append
+    if rows:
+        yield rows
 
 
 def _refuse_locked(rows: list[_Row], conflicts: list[Conflict]) -> list[_Row]:
@@ -931,47 +1038,92 @@ _AUDIT_FIELDS = (
 )
 
 
-def _load_stored(rows: list[_Row], lock: bool) -> dict[tuple, tuple]:
+def _load_stored(rows: list[_Row], lock: bool, known: dict[tuple, bool]) -> dict[tuple, tuple]:
     """Stored values for the rows' keys, keyed like ``_Row.key``: tuples of
     ``_STORED_FIELDS`` as the driver returns them (``_stored_number`` reads the value).
 
-    One query per ``_CHUNK`` rows, sorted by key so that each chunk covers few indicators,
-    units and periods; read with a plain cursor (the ORM's per-row converters would cost more
-    than the query).
+    Rows of an (indicator, period) that had no stored value before the import, such as a new
+    period's figures, are not looked up one by one (``known``: see ``_periods_with_values``).
+    The others: one query per ``_CHUNK`` rows, sorted by key so that each chunk covers few
+    indicators, units and periods; read with a plain cursor (the ORM's per-row converters
+    would cost more than the query).
     """
     stored: dict[tuple, tuple] = {}
-    ordered = sorted(rows, key=attrgetter("key"))
+    present = _periods_with_values(rows, known)
+    if not present:
+        return stored
+    ordered = sorted(
+        (row for row in rows if (row.key[0], row.key[3]) in present), key=attrgetter("key")
+    )
     quote = connection.ops.quote_name
     table = quote(DataValue._meta.db_table)
     columns = ", ".join(quote(column) for column in _columns(DataValue, _STORED_FIELDS))
     # period_start lets the database use its (indicator or unit, period_start) index.
-    filters = [
-        quote(column)
-        for column in _columns(DataValue, ("period_start", "period", "orgunit_id", "indicator_id"))
-    ]
+    filters = ("period_start", "period", "orgunit_id", "indicator_id")
     lock_clause = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         for chunk in _chunks(ordered, _CHUNK):
             keys = {row.key for row in chunk}
-            groups = [
-                list({row.period.start for row in chunk}),
-                list({key[3] for key in keys}),
-                list({key[2] for key in keys}),
-                list({key[0] for key in keys}),
-            ]
-            conditions = " AND ".join(
-                f"{column} IN ({', '.join(['%s'] * len(group))})"
-                for column, group in zip(filters, groups, strict=True)
+            conditions, params = _among(
+                DataValue,
+                filters,
+                [
+                    {row.period.start for row in chunk},
+                    {key[3] for key in keys},
+                    {key[2] for key in keys},
+                    {key[0] for key in keys},
+                ],
             )
-            cursor.execute(
-                f"SELECT {columns} FROM {table} WHERE {conditions}{lock_clause}",
-                [value for group in groups for value in group],
-            )
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE {conditions}{lock_clause}", params)
             for found in cursor.fetchall():
                 key = found[1:5]
                 if key in keys:
                     stored[key] = found
     return stored
+
+
+def _periods_with_values(rows: list[_Row], known: dict[tuple, bool]) -> set[tuple[int, str]]:
+    """The (indicator id, period id) pairs of the rows' keys that had any stored value
+    (deleted ones included) before the import. ``known`` keeps the answers for the import's
+    earlier batches: the values those batches wrote are not stored values for the later ones
+    (whose keys differ)."""
+    wanted = {(row.key[0], row.period.start, row.key[3]) for row in rows}
+    table = connection.ops.quote_name(DataValue._meta.db_table)
+    found: set[tuple[int, str]] = set()
+    unknown = sorted(wanted - known.keys())
+    with connection.cursor() as cursor:
+        for chunk in _chunks(unknown, 300):
+            cursor.execute(
+                f"WITH wanted (indicator_id, period_start, period) AS"
+                f" (VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))})"
+                " SELECT indicator_id, period FROM wanted WHERE EXISTS"
+                f" (SELECT 1 FROM {table} AS v WHERE v.indicator_id = wanted.indicator_id"
+                " AND v.period_start = wanted.period_start AND v.period = wanted.period)",
+                [value for pair in chunk for value in pair],
+            )
+            found.update(cursor.fetchall())
+    for pair in unknown:
+        known[pair] = (pair[0], pair[2]) in found
+    return {(pair[0], pair[2]) for pair in wanted if known[pair]}
+
+
+def _among(model, fields: Sequence[str], groups: Sequence[set]) -> tuple[str, list]:
+    """SQL and parameters for "each field's value is among its group". PostgreSQL takes each
+    group as one array of the column's type (no query with thousands of placeholders to split,
+    and the database hashes the array instead of searching it row by row)."""
+    quote = connection.ops.quote_name
+    columns = [quote(column) for column in _columns(model, fields)]
+    if connection.vendor == "postgresql":
+        types = _copy_types(model, fields)
+        conditions = [
+            f"{column} = ANY(%s::{kind}[])" for column, kind in zip(columns, types, strict=True)
+        ]
+        return " AND ".join(conditions), [list(group) for group in groups]
+    conditions = [
+        f"{column} IN ({', '.join(['%s'] * len(group))})"
+        for column, group in zip(columns, groups, strict=True)
+    ]
+    return " AND ".join(conditions), [value for group in groups for value in group]
 
 
 def _stored_number(value) -> Decimal | None:
@@ -984,13 +1136,26 @@ def _stored_number(value) -> Decimal | None:
     return Decimal(value)
 
 
-def _apply(user, rows: list[_Row], channel: str, *, write: bool) -> tuple[int, int, int]:
+def _apply(
+    user,
+    rows: list[_Row],
+    channel: str,
+    *,
+    write: bool,
+    known: dict[tuple, bool],
+    totals: TotalsChange | None = None,
+    paths: dict[int, str] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> tuple[int, int, int]:
     """Decide each row's outcome against the stored values and, if ``write``, write them
-    (inside the caller's transaction). Returns (imported, updated, deleted)."""
-    stored = _load_stored(rows, lock=write) if rows else {}
+    (inside the caller's transaction). Returns (imported, updated, deleted). ``known``: see
+    ``_periods_with_values``. New values go to the database as they are decided;
+    ``meanwhile`` runs while it stores the audit rows, if there are any (it must not query).
+    With ``write``, the changes to the subtree totals are collected in ``totals`` (for the
+    caller to apply once for all batches), with the unit paths cached in ``paths``."""
+    stored = _load_stored(rows, lock=write, known=known) if rows else {}
     actor = _actor_id(user)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    creates: list[tuple] = []  # _CREATE_FIELDS
     changes: list[tuple] = []  # _UPDATE_FIELDS + id
     audits: list[tuple] = []  # _AUDIT_FIELDS
     imported = updated = deleted = 0
@@ -998,99 +1163,130 @@ def _apply(user, rows: list[_Row], channel: str, *, write: bool) -> tuple[int, i
     create = DataValueAudit.Action.CREATE.value
     update = DataValueAudit.Action.UPDATE.value
     delete = DataValueAudit.Action.DELETE.value
+    fresh = sum(1 for row in rows if not row.delete and row.key not in stored) if write else 0
+    if fresh:
+        new_id = iter(_allocate_ids(DataValue, fresh)).__next__
     if write:
-        fresh = sum(1 for row in rows if not row.delete and row.key not in stored)
-        new_id = iter(_allocate_ids(DataValue, fresh) if fresh else ()).__next__
+        _add_unit_paths(paths, {row.key[2] for row in rows})
+        count = totals.add  # (path, key, period type, start, end, value, status, sign)
 
-    for row in rows:
-        found = stored.get(row.key)
-        if found is None:
+    # add_value(row of _CREATE_FIELDS) sends each new value to the database at once.
+    with _inserting(DataValue, _CREATE_FIELDS) if fresh else nullcontext() as add_value:
+        for row in rows:
+            found = stored.get(row.key)
+            if found is None:
+                if row.delete:
+                    continue
+                imported += 1
+                if write:
+                    pk = new_id()
+                    status = row.status or official
+                    period = row.period
+                    add_value(
+                        (pk, *row.key, period.type, period.start, period.end, row.number, row.text,
+                         status, row.comment, actor, now, now, False, 1)
+                    )  # fmt: skip
+                    audits.append((pk, create, "", row.canonical, "", status, actor, channel, now))
+                    count(paths[row.key[2]], row.key, period.type, period.start, period.end,
+                          row.number, status, 1)  # fmt: skip
+                continue
+            # found: id, indicator, option combo, unit, period, value, text, status, comment,
+            # deleted, version
+            pk, was_deleted, old_status = found[0], bool(found[9]), found[7]
             if row.delete:
+                if was_deleted:
+                    continue
+                deleted += 1
+                if write:
+                    number = _stored_number(found[5])
+                    changes.append(
+                        (number, found[6], old_status, found[8], True, actor, now,
+                         found[10] + 1, pk)
+                    )  # fmt: skip
+                    old = canonical_value(row.value_type, number, found[6])
+                    audits.append((pk, delete, old, "", old_status, "", actor, channel, now))
+                    period = row.period
+                    count(paths[row.key[2]], row.key, period.type, period.start, period.end,
+                          number, old_status, -1)  # fmt: skip
                 continue
-            imported += 1
-            if write:
-                pk = new_id()
-                status = row.status or official
-                period = row.period
-                creates.append(
-                    (pk, *row.key, period.type, period.start, period.end, row.number, row.text,
-                     status, row.comment, actor, now, now, False, 1)
-                )  # fmt: skip
-                audits.append((pk, create, "", row.canonical, "", status, actor, channel, now))
-            continue
-        # found: id, indicator, option combo, unit, period, value, text, status, comment,
-        # deleted, version
-        pk, was_deleted, old_status = found[0], bool(found[9]), found[7]
-        if row.delete:
-            if was_deleted:
+            status = row.status or old_status
+            number = _stored_number(found[5])
+            if (
+                not was_deleted
+                and number == row.number
+                and found[6] == row.text
+                and old_status == status
+                and found[8] == row.comment
+            ):
                 continue
-            deleted += 1
-            if write:
-                number = _stored_number(found[5])
-                changes.append(
-                    (number, found[6], old_status, found[8], True, actor, now, found[10] + 1, pk)
-                )
-                old = canonical_value(row.value_type, number, found[6])
-                audits.append((pk, delete, old, "", old_status, "", actor, channel, now))
-            continue
-        status = row.status or old_status
-        number = _stored_number(found[5])
-        if (
-            not was_deleted
-            and number == row.number
-            and found[6] == row.text
-            and old_status == status
-            and found[8] == row.comment
-        ):
-            continue
-        if was_deleted:
-            imported += 1
-        else:
-            updated += 1
-        if write:
-            changes.append(
-                (row.number, row.text, status, row.comment, False, actor, now, found[10] + 1, pk)
-            )
             if was_deleted:
-                audits.append((pk, create, "", row.canonical, "", status, actor, channel, now))
+                imported += 1
             else:
-                old = canonical_value(row.value_type, number, found[6])
-                audits.append(
-                    (pk, update, old, row.canonical, old_status, status, actor, channel, now)
-                )
+                updated += 1
+            if write:
+                changes.append(
+                    (row.number, row.text, status, row.comment, False, actor, now,
+                     found[10] + 1, pk)
+                )  # fmt: skip
+                period = row.period
+                if was_deleted:
+                    audits.append((pk, create, "", row.canonical, "", status, actor, channel, now))
+                else:
+                    old = canonical_value(row.value_type, number, found[6])
+                    audits.append(
+                        (pk, update, old, row.canonical, old_status, status, actor, channel, now)
+                    )
+                    count(paths[row.key[2]], row.key, period.type, period.start, period.end,
+                          number, old_status, -1)  # fmt: skip
+                count(paths[row.key[2]], row.key, period.type, period.start, period.end,
+                      row.number, status, 1)  # fmt: skip
 
-    if write:
-        if creates:
-            _insert(DataValue, _CREATE_FIELDS, creates)
-        if changes:
-            _update(DataValue, _UPDATE_FIELDS, changes)
-        if audits:
-            _insert(DataValueAudit, _AUDIT_FIELDS, audits)
+    if changes:
+        _update(DataValue, _UPDATE_FIELDS, changes)
+    if audits:
+        with _inserting(DataValueAudit, _AUDIT_FIELDS) as add:
+            for audit in audits:
+                add(audit)
+            if meanwhile is not None:
+                meanwhile()
     return imported, updated, deleted
+
+
+def _add_unit_paths(paths: dict[int, str], unit_ids: set[int]) -> None:
+    """Add the materialized paths of the units of ``unit_ids`` not in ``paths`` yet."""
+    for chunk in _chunks(sorted(unit_ids.difference(paths)), 500):
+        paths.update(OrgUnit.objects.filter(pk__in=chunk).values_list("id", "path"))
 
 
 # --- batched SQL for the bulk path ------------------------------------------------------------
 # Rows are tuples of driver-ready values (dates and datetimes adapted with ``connection.ops``).
-# SQLite: executemany (a C loop, one statement compiled once). PostgreSQL: COPY (for updates
-# into a temporary table, then one UPDATE ... FROM). The ORM's bulk_create/bulk_update are an
-# order of magnitude slower here (SQLite caps a statement at 999 parameters in Django).
+# SQLite: executemany (a C loop, one statement compiled once). PostgreSQL: binary COPY (for
+# updates into a temporary table, then one UPDATE ... FROM). The ORM's bulk_create/bulk_update
+# are an order of magnitude slower here (SQLite caps a statement at 999 parameters in Django).
 
 
 def _columns(model, fields: Sequence[str]) -> list[str]:
     return [model._meta.get_field(name.removesuffix("_id")).column for name in fields]
 
 
-def _allocate_ids(model, count: int) -> list[int]:
+def _allocate_ids(model, count: int) -> Sequence[int]:
     """``count`` fresh primary keys for ``model``, reserved before inserting with them (so the
     audit rows can refer to new values without reading them back)."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Usually one contiguous block, returned as a range; the ids themselves only when
+            # concurrent writers took some from the sequence in between.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, model._meta.pk.column])
+            sequence = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, model._meta.pk.column, count],
+                "SELECT min(id), max(id),"
+                " CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL ELSE array_agg(id) END"
+                " FROM (SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s)) AS ids",
+                [sequence, count],
             )
-            return [pk for (pk,) in cursor.fetchall()]
+            first, last, scattered = cursor.fetchone()
+            return scattered if scattered is not None else range(first, last + 1)
         if connection.vendor == "sqlite":
             # chiso opens SQLite transactions with BEGIN IMMEDIATE: the write lock is held, so
             # max(id) cannot move under us (and the primary key would refuse a duplicate).
@@ -1103,22 +1299,48 @@ def _allocate_ids(model, count: int) -> list[int]:
             cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
             found = cursor.fetchone()
             start = max(highest, found[0] if found else 0) + 1
-            return list(range(start, start + count))
+            return range(start, start + count)
     raise NotImplementedError(
         f"bulk import supports SQLite and PostgreSQL, not {connection.vendor}"
     )
 
 
-def _insert(model, fields: Sequence[str], rows: list[tuple]) -> None:
+@contextmanager
+def _copy(cursor, table: str, columns: str, types: list[str]) -> Iterator[Callable[[tuple], None]]:
+    """PostgreSQL: a binary COPY into ``table`` (no text to format on our side or to parse on
+    the server's), fed row by row through the yielded function. A thread of the driver sends
+    the data, so the server stores it while the caller goes on. Errors are raised as Django's
+    (``IntegrityError`` for a duplicate key), like those of the queries."""
+    statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
+    writer = QueuedLibpqWriter(cursor.cursor)
+    with connection.wrap_database_errors, cursor.cursor.copy(statement, writer=writer) as copy:
+        copy.set_types(types)
+        yield copy.write_row
+
+
+def _copy_types(model, fields: Sequence[str]) -> list[str]:
+    """The PostgreSQL type of each field's column, as ``Copy.set_types`` names it."""
+    return [
+        model._meta.get_field(name.removesuffix("_id")).db_type(connection).partition("(")[0]
+        for name in fields
+    ]
+
+
+@contextmanager
+def _inserting(model, fields: Sequence[str]) -> Iterator[Callable[[tuple], None]]:
+    """Insert the rows (values of ``fields``) given to the yielded function: on PostgreSQL
+    they are streamed into a COPY as they come, on SQLite inserted with executemany at the
+    end."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(column) for column in _columns(model, fields))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            with _copy(cursor, table, columns, _copy_types(model, fields)) as write:
+                yield write
             return
+        rows: list[tuple] = []
+        yield rows.append
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
         for batch in _chunks(rows, 10_000):
@@ -1142,10 +1364,10 @@ def _update(model, fields: Sequence[str], rows: list[tuple]) -> None:
                 f"CREATE TEMPORARY TABLE {staging} ({', '.join(definitions)}, {pk} bigint)"
                 " ON COMMIT DROP"
             )
-            names = ", ".join([*columns, pk])
-            with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+            types = [*_copy_types(model, fields), "bigint"]
+            with _copy(cursor, staging, ", ".join([*columns, pk]), types) as write:
                 for row in rows:
-                    copy.write_row(row)
+                    write(row)
             assignments = ", ".join(f"{column} = s.{column}" for column in columns)
             cursor.execute(
                 f"UPDATE {table} AS t SET {assignments} FROM {staging} AS s WHERE t.{pk} = s.{pk}"
