@@ -10,6 +10,7 @@ import pytest
 
 from chiso.core.periods import Period
 from chiso.datavalues.models import DataValue, Status, Target
+from chiso.datavalues.totals import totals_rebuild
 from chiso.indicators.models import (
     Category,
     CategoryCombo,
@@ -79,6 +80,7 @@ def put(db):
                 "deleted": False,
             },
         )
+        totals_rebuild()  # written around the services (any period type, any unit)
         return dv
 
     return store

@@ -11,6 +11,7 @@ import pytest
 
 from chiso.core.periods import Period
 from chiso.datavalues.models import DataValue, Status, Target
+from chiso.datavalues.totals import totals_rebuild
 from chiso.indicators.models import CategoryOptionCombo, Indicator
 from chiso.indicators.services import catalog_load
 
@@ -34,7 +35,7 @@ def put(db):
         option_combo = CategoryOptionCombo.objects.get(
             category_combo=indicator.category_combo, code=combo or "DEFAULT"
         )
-        return DataValue.objects.create(
+        value = DataValue.objects.create(
             indicator=indicator,
             option_combo=option_combo,
             orgunit=unit,
@@ -45,6 +46,8 @@ def put(db):
             value=Decimal(str(value)),
             status=status,
         )
+        totals_rebuild()  # written around the services
+        return value
 
     return store
 

@@ -14,6 +14,7 @@ from django.test import Client
 from chiso.checker.uploads import MAX_UPLOAD_BYTES
 from chiso.core.periods import Period
 from chiso.datavalues.models import DataValue
+from chiso.datavalues.totals import totals_rebuild
 from chiso.indicators.models import CategoryOptionCombo, Indicator
 from chiso.indicators.services import catalog_load
 
@@ -44,6 +45,7 @@ def jobs(tree, db):
             period_end=p.end,
             value=Decimal(value),
         )
+    totals_rebuild()  # written around the services
     return indicator
 
 

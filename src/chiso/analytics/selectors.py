@@ -1,17 +1,22 @@
 """Analytics: aggregates of stored values, computed in the database at query time.
 
 ``analytics_table`` answers "what is indicator X for unit U over period P", for one unit or
-for every unit of a tier under it, with the derived measures a report needs. Nothing is
-precomputed: a value saved a second ago is in every aggregate (DESIGN.md section 3).
+for every unit of a tier under it, with the derived measures a report needs. A value saved a
+second ago is in every aggregate (DESIGN.md section 3): the only precomputed figures are the
+subtree totals (``chiso.datavalues.totals``), which the write services keep current in the same
+transaction as the values.
 
 How values combine
 ------------------
-Values are selected in SQL: the value's unit lies in the row unit's subtree (a materialized
-path range on the unit table, ``'/1/12/' <= path < '/1/12/~'``, gives the units; values are
-then read by unit, indicator and period through a covering index) and the value's period lies
-wholly inside the requested range (``period_start >= start AND period_end <= end``), so months
-roll up into quarters, halves, years and year-to-date ranges without a period table. One grouped
-query per kind of aggregation answers this year and last year for every row unit at once. Only
+Values are selected in SQL: the value's unit lies in the row unit's subtree and the value's
+period lies wholly inside the requested range (``period_start >= start AND period_end <= end``),
+so months roll up into quarters, halves, years and year-to-date ranges without a period table.
+Sums and averages read the subtree totals of the row unit (and of its predecessors) plus the
+values stored at the unit itself; stock figures, minima and maxima read the values of the units
+in the subtree (a materialized path range on the unit table, ``'/1/12/' <= path < '/1/12/~'``,
+gives the units; values are then read by unit, indicator and period through a covering index).
+One grouped query per kind of aggregation answers this year and last year for every row unit at
+once. Only
 values of the indicator's own period type are used (a stray yearly value beside monthly ones
 would otherwise be counted twice). Per the indicator's ``aggregation_type``:
 
@@ -79,7 +84,7 @@ from django.utils.translation import gettext
 from chiso.accounts.access import Action, UnitNotFound, require_unit, scope_filter
 from chiso.core.errors import ChisoError, gettext_noop, register_messages
 from chiso.core.periods import Period, PeriodType, YearToDate
-from chiso.datavalues.models import DataValue, Status, Target
+from chiso.datavalues.models import DataValue, Status, SubtreeTotal, Target
 from chiso.indicators.models import AggregationType, CategoryOptionCombo, Indicator
 from chiso.orgunits.models import OrgUnit, Succession, Tier
 from chiso.orgunits.selectors import orgunit_valid_on
@@ -609,8 +614,9 @@ def _value_query(
     """The grouped query over the values of ``inds`` for the row units whose sources are
     ``src_rows``: rows (row unit, span, indicator, option combo, own, sum, count, minimum,
     maximum, estimate flag) of the values (``kind`` "last": of each storing unit's latest value
-    in the span only; "sum": without minimum and maximum). Option combos are kept apart only
-    ``by_combo`` (else None).
+    in the span only; "max": of every value, for minima and maxima; sums and averages read the
+    subtree totals instead, ``_totals_query``). Option combos are kept apart only ``by_combo``
+    (else None).
 
     - ``src``: each row unit's sources (subtree, date before which its values count, own
       subtree or a predecessor's). ``m``: the unit versions under them, once per row unit (a
@@ -623,7 +629,7 @@ def _value_query(
     - Both engines misjudge how many values a few hundred units hold, so the plan is spelled
       out. PostgreSQL: for each ``m`` row, a LATERAL subquery (``OFFSET 0`` keeps it from being
       turned into a join that may scan an indicator's values nationwide), hash aggregated.
-      SQLite (which aggregates by sorting, the dearest step): ``_sqlite_sums``, or for stock
+      SQLite (which aggregates by sorting, the dearest step): ``_sqlite_extremes``, or for stock
       figures the values of the ``m`` units driven by the IN lists (``INDEXED BY``: with one
       indicator SQLite would rather build a throwaway index over all of its values), then the
       ``m`` rows by unit (``+``: the other way round it first builds a Bloom filter by reading
@@ -635,9 +641,9 @@ def _value_query(
     """
     q = _units_cte(src_rows)
     sqlite = connection.vendor == "sqlite"
-    extremes = "MIN(dv.value), MAX(dv.value)" if kind != AggregationType.SUM else "NULL, NULL"
+    extremes = "MIN(dv.value), MAX(dv.value)"
     if sqlite and kind != AggregationType.LAST:
-        return _sqlite_sums(q, src_rows, inds, spans, by_combo, extremes)
+        return _sqlite_extremes(q, src_rows, inds, spans, by_combo, extremes)
     current, last_year = spans
     contiguous = last_year.end + timedelta(days=1) == current.start
     if not contiguous:
@@ -715,26 +721,33 @@ def _units_cte(src_rows: list) -> _Sql:
     )
 
 
-def _kept(w: _Sql, inds: list[Indicator]) -> _Sql:
+def _kept(w: _Sql, inds: list[Indicator], alias: str = "dv") -> _Sql:
     """The conditions every value read must meet besides unit and dates: one of the
-    indicators, of that indicator's period type, not deleted, numeric."""
-    w.add(f" AND dv.indicator_id IN ({', '.join(['%s'] * len(inds))})", *(i.pk for i in inds))
+    indicators, of that indicator's period type, not deleted, numeric (``alias`` "t": the same
+    for subtree totals, which hold live numeric values only)."""
+    ids = ", ".join(["%s"] * len(inds))
+    w.add(f" AND {alias}.indicator_id IN ({ids})", *(i.pk for i in inds))
     by_type: dict[str, list[int]] = defaultdict(list)
     for ind in inds:
         by_type[ind.period_type].append(ind.pk)
     if len(by_type) == 1:
-        w.add(" AND dv.period_type = %s", inds[0].period_type)
+        w.add(f" AND {alias}.period_type = %s", inds[0].period_type)
     else:
         w.add(" AND (")
         for n, (period_type, ids) in enumerate(by_type.items()):
             w.add(" OR " if n else "")
-            w.add(f"(dv.period_type = %s AND dv.indicator_id IN ({', '.join(['%s'] * len(ids))}))")
+            w.add(
+                f"({alias}.period_type = %s"
+                f" AND {alias}.indicator_id IN ({', '.join(['%s'] * len(ids))}))"
+            )
             w.params += [period_type, *ids]
         w.add(")")
-    return w.add(" AND NOT dv.deleted AND dv.value IS NOT NULL")
+    if alias == "t":
+        return w.add(" AND t.count > 0")
+    return w.add(f" AND NOT {alias}.deleted AND {alias}.value IS NOT NULL")
 
 
-def _sqlite_sums(
+def _sqlite_extremes(
     q: _Sql,
     src_rows: list,
     inds: list[Indicator],
@@ -775,6 +788,88 @@ def _sqlite_sums(
     return q.add(" GROUP BY 1, 2, 3, 4")
 
 
+def _summed(
+    inds: list[Indicator],
+    units: dict[int, OrgUnit],
+    sources: dict[int, _Sources],
+    spans: tuple[_Range, _Range],
+    by_combo: bool,
+):
+    """Sums and averages: rows (row unit, span, indicator, option combo, 1, sum, count, None,
+    None, estimates) from each source unit's subtree totals (``chiso.datavalues.totals``) plus
+    the values stored at the source unit itself, read in chunks of ``_SOURCE_CHUNK`` sources
+    (the rows add up). A source inside another source of the same row unit counts only the
+    dates the outer one does not: values ending on or after the outer one's date."""
+    src: list[tuple[int, int, date, date]] = []
+    for unit_id in units:
+        prefixes = sources[unit_id].prefixes
+        for path, before, _own in prefixes:
+            low = max(
+                (b for p, b, _ in prefixes if p != path and path.startswith(p)), default=date.min
+            )
+            if low < before:
+                src.append((unit_id, _path_ids(path)[-1], low, before))
+    for chunk in _chunks(src, _SOURCE_CHUNK):
+        q = _totals_query(chunk, inds, spans, by_combo)
+        yield from _fetch_without_jit(q.text, q.params)
+
+
+def _totals_query(
+    src: list[tuple[int, int, date, date]],
+    inds: list[Indicator],
+    spans: tuple[_Range, _Range],
+    by_combo: bool,
+) -> _Sql:
+    """``src``: (row unit, source unit, first day, day before which) per source. The subtree
+    totals of the source units, then the values stored at the source units themselves, each
+    grouped per row unit, span, indicator (and option combo ``by_combo``). Both are read by
+    index, source by source: (unit, indicator, period_start) keys the totals, the covering
+    analytics index the values. The plan is spelled out (SQLite: ``CROSS JOIN`` fixes the
+    join order; PostgreSQL: a ``LATERAL`` subquery per source, see ``_value_query``)."""
+    q = _Sql().add("WITH src (unit_id, source_id, low_day, before_day) AS (VALUES ")
+    q.add(_values_sql(len(src), 4), *(p for row in src for p in row))
+    q.add("),\ns (span, start_day, end_day) AS (VALUES ")
+    q.add(_values_sql(len(spans), 3))
+    q.params += [p for n, span in enumerate(spans) for p in (n, span.start, span.end)]
+    q.add(")")
+    qn = connection.ops.quote_name
+    sqlite = connection.vendor == "sqlite"
+    totals, values = qn(SubtreeTotal._meta.db_table), qn(DataValue._meta.db_table)
+    estimate = "MAX(CASE WHEN dv.status = %s THEN 1 ELSE 0 END)"
+    parts = (
+        ("t", totals, "unit_id", "total", "SUM(t.count)", "MAX(t.estimates)"),
+        ("dv", values, "orgunit_id", "value", "COUNT(*)", estimate),
+    )
+    for n, (alias, table, unit, amount, count, estimates) in enumerate(parts):
+        combo = f"{alias}.option_combo_id" if by_combo else "NULL"
+        q.add("\nUNION ALL " if n else "\n")
+        q.add(
+            f"SELECT src.unit_id, s.span, {alias}.indicator_id, {combo}, 1, SUM({alias}.{amount}),"
+        )
+        q.add(f" {count}, NULL, NULL, {estimates}")
+        if alias == "dv":
+            q.params.append(Status.ESTIMATE.value)
+        w = _Sql().add(f" AND {alias}.period_start >= s.start_day")
+        w.add(f" AND {alias}.period_start <= s.end_day AND {alias}.period_end <= s.end_day")
+        w.add(f" AND {alias}.period_end >= src.low_day AND {alias}.period_end < src.before_day")
+        _kept(w, inds, alias)
+        if sqlite:
+            index = f" INDEXED BY {ANALYTICS_INDEX}" if alias == "dv" else ""
+            q.add(f" FROM src CROSS JOIN s CROSS JOIN {table} {alias}{index}")
+            q.add(f" WHERE {alias}.{unit} = src.source_id").add(w.text, *w.params)
+        else:
+            columns = ", ".join(
+                f"{alias}.{c}"
+                for c in ("indicator_id", "option_combo_id", amount)
+                + (("count", "estimates") if alias == "t" else ("status",))
+            )
+            q.add(f" FROM src CROSS JOIN s CROSS JOIN LATERAL (SELECT {columns} FROM {table}")
+            q.add(f" {alias} WHERE {alias}.{unit} = src.source_id").add(w.text, *w.params)
+            q.add(f" OFFSET 0) {alias}")
+        q.add(" GROUP BY 1, 2, 3, 4")
+    return q
+
+
 _Key = tuple[int, int]  # (unit id, indicator id)
 _Groups = dict[_Key, dict[int, _Partial]]  # -> option combo id -> partial aggregate
 
@@ -805,11 +900,12 @@ def _aggregate(
         for unit_id in units
     ]
 
-    # Minima and maxima only where asked for: they cost a tenth of the time of a large query.
-    for kind, kind_inds in ((AggregationType.SUM, sums), (AggregationType.MAX, extremes)):
-        if kind_inds:
-            for row in _run(kind, src_rows, kind_inds, spans, by_combo):
-                _add(groups, row)
+    if sums:
+        for row in _summed(sums, units, sources, spans, by_combo):
+            _add(groups, row)
+    if extremes:
+        for row in _run(AggregationType.MAX, src_rows, extremes, spans, by_combo):
+            _add(groups, row)
     if last:
         rows = list(_run(AggregationType.LAST, src_rows, last, spans, by_combo))
         own_found = {(row[1], row[0], row[2]) for row in rows if row[4]}

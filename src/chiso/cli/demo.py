@@ -30,13 +30,15 @@ def demo_load() -> None:
     from chiso.accounts.services import role_sync, user_create
     from chiso.approvals.demo import approvals_demo_load
     from chiso.datavalues.demo import demo_values_load
+    from chiso.datavalues.totals import totals_rebuild
     from chiso.indicators.services import catalog_load
     from chiso.orgunits.models import OrgUnit
     from chiso.orgunits.selectors import orgunit_valid_on
     from chiso.orgunits.services import demo_hamlets_create, units_load
     from chiso.validation.demo import validation_demo_load
 
-    units_load()
+    if units_load().moved:
+        totals_rebuild()  # the units above some values changed
     demo_hamlets_create()
     catalog_load()
     role_sync()

@@ -125,6 +125,7 @@ def run_load(args) -> int:
 
     from chiso.common.errors import error_message
     from chiso.core.errors import ChisoError
+    from chiso.datavalues.totals import totals_rebuild
     from chiso.orgunits.services import units_load
 
     started = time.monotonic()
@@ -133,6 +134,8 @@ def run_load(args) -> int:
     except ChisoError as exc:
         notice(error_message(exc))
         return 2
+    if result.moved:
+        totals_rebuild()  # the units above some values changed
     notice(load_summary(result))
     seconds = Decimal(f"{time.monotonic() - started:.1f}")
     notice(_("Thời gian: %(s)s giây") % {"s": format_number(seconds, 1)})
