@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from chiso.analytics.selectors import analytics_table
 from chiso.datavalues.models import DataValue, DataValueAudit, Target
 from chiso.datavalues.services import datavalue_upsert, target_set
 from chiso.indicators.models import CategoryOptionCombo, Indicator
@@ -306,3 +307,17 @@ def test_entry_needs_login_and_post(tree, catalog):
     assert Client().get("/entry/").status_code == 302
     assert Client().post("/entry/cell/", {}).status_code == 302
     assert Target.objects.count() == 0
+
+
+def test_a_saved_cell_is_in_every_aggregate_at_once(tree, catalog, admin, clerk):
+    _save(admin, Indicator.objects.get(code="VL"), tree["b"], "202301", "100")
+    _post(_client(clerk), value="1.234")
+    [row] = analytics_table(user=admin, indicators=["VL"], orgunit="T1", period="2023")
+    assert (row.value, row.value_count) == (Decimal(1334), 2)
+    _post(_client(clerk), value="34", ver="1")  # an edit replaces the value in the totals
+    _post(_client(clerk), i="GQ", c="NU", value="5")
+    rows = analytics_table(user=admin, indicators=["VL", "GQ"], orgunit="H1", period="2023Q1")
+    assert [(r.indicator, r.value, r.value_count) for r in rows] == [
+        ("VL", Decimal(134), 2),
+        ("GQ", Decimal(5), 1),
+    ]
