@@ -18,7 +18,10 @@ Prints times, values/s and the ratios. Never asserts a timing.
 from __future__ import annotations
 
 import argparse
+import csv
+import sqlite3
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -150,6 +153,8 @@ def run(name: str, group: str, year: int | None) -> None:
 
 
 def _duckdb(name: str, sql: str, period) -> None:
+    """The hand-written query in DuckDB, on the same rows copied out of the SQLite file (through
+    CSV: DuckDB's SQLite reader is an extension it downloads, and this machine is offline)."""
     try:
         import duckdb
     except ImportError:
@@ -157,14 +162,34 @@ def _duckdb(name: str, sql: str, period) -> None:
         return
     from django.db import connection
 
-    path = connection.settings_dict["NAME"]
+    tables = {
+        "datavalues_datavalue": "id, indicator_id, orgunit_id, period_type, period_start,"
+        " period_end, value, CASE WHEN deleted THEN 'true' ELSE 'false' END AS deleted",
+        "orgunits_orgunit": "id, path",
+    }
     con = duckdb.connect()
-    con.execute(f"ATTACH '{path}' AS chiso (TYPE sqlite)")
-    query = sql.replace("%s", "?").replace("datavalues_", "chiso.datavalues_")
-    query = query.replace("orgunits_orgunit", "chiso.orgunits_orgunit")
-    started = time.perf_counter()
-    con.execute(query, [period.start, period.end]).fetchall()
-    print(f"{name}: DuckDB over the SQLite file {time.perf_counter() - started:.2f} s")
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        sqlite3.connect(connection.settings_dict["NAME"]) as db,
+    ):
+        for table, columns in tables.items():
+            with open(f"{tmp}/{table}.csv", "w", newline="") as out:
+                rows = db.execute(f"SELECT {columns} FROM {table}")
+                writer = csv.writer(out)
+                writer.writerow([column[0] for column in rows.description])
+                writer.writerows(rows)
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv_auto('{tmp}/{table}.csv')")
+    query = sql.replace("%s", "?")
+    best = None
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        con.execute(query, [period.start, period.end]).fetchall()
+        elapsed = time.perf_counter() - started
+        best = elapsed if best is None else min(best, elapsed)
+    print(
+        f"{name}: DuckDB {duckdb.__version__} on the same rows, in memory: {ms(best)} "
+        f"(best of {REPEAT})"
+    )
 
 
 def main(argv=None) -> int:
