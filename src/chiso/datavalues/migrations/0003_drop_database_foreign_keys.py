@@ -5,7 +5,9 @@ The database stops checking ``DataValue``'s and ``DataValueAudit``'s references:
 PostgreSQL those checks were about three quarters of a bulk import's time. Every write goes
 through ``chiso.datavalues.services``, which resolves each reference from existing rows in the
 same transaction, and ``on_delete`` (PROTECT, SET_NULL) is still enforced by Django when a
-referenced row is deleted. The indexes stay as they were.
+referenced row is deleted. Two indexes go too, for the same import time: the option combo's
+(only deleting an option combo, which is refused, looks values up by it) and (unit,
+period_start) (reads by unit use the covering analytics index, which starts with the unit).
 
 SQLite cannot drop a constraint, so Django rebuilds the table there, which loses the raw-SQL
 analytics index of migration 0002: it is created again afterwards (in both directions).
@@ -57,10 +59,12 @@ class Migration(migrations.Migration):
             name="option_combo",
             field=models.ForeignKey(
                 db_constraint=False,
+                db_index=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 to="indicators.categoryoptioncombo",
             ),
         ),
+        migrations.RemoveIndex(model_name="datavalue", name="datavalues__orgunit_e723b9_idx"),
         migrations.AlterField(
             model_name="datavalue",
             name="orgunit",
