@@ -45,9 +45,6 @@ class TotalsChange:
         self._deltas: dict[tuple, list] = {}
         self._ancestors: dict[str, list[int]] = {}
 
-    def __bool__(self) -> bool:
-        return bool(self._deltas)
-
     def add(
         self, path: str, key: tuple, period_type: str, start, end, value, status: str, sign: int
     ) -> None:
