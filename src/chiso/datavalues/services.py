@@ -316,20 +316,18 @@ def _locked(indicator, option_combo, unit, period: Period) -> DataValue | None:
     )
 
 
-def _count_in_totals(datavalue: DataValue, unit: OrgUnit, period: Period, sign: int) -> None:
-    """Count one stored value in (``sign`` 1) or out (-1) of the subtree totals above it."""
+def _recount(
+    datavalue: DataValue, unit: OrgUnit, period: Period, *, old: tuple | None, new: tuple | None
+) -> None:
+    """Move one value's key in the subtree totals above it: ``old`` (value, status) out,
+    ``new`` in (None: nothing), in one write."""
     change = TotalsChange()
-    adapt = connection.ops.adapt_datefield_value
-    change.add(
-        unit.path,
-        (datavalue.indicator_id, datavalue.option_combo_id, unit.pk, period.id),
-        period.type.value,
-        adapt(period.start),
-        adapt(period.end),
-        datavalue.value,
-        datavalue.status,
-        sign,
-    )
+    key = (datavalue.indicator_id, datavalue.option_combo_id, unit.pk, period.id)
+    info = _period_info(period.id)
+    if old is not None:
+        change.add(unit.path, key, info, *old, -1)
+    if new is not None:
+        change.add(unit.path, key, info, *new, 1)
     change.apply()
 
 
@@ -450,7 +448,7 @@ def _upsert_one(
             stored_by_id=actor,
             version=1,
         )
-        _count_in_totals(datavalue, unit, period, +1)
+        _recount(datavalue, unit, period, old=None, new=(number, status))
         _audit(
             datavalue,
             DataValueAudit.Action.CREATE,
@@ -477,8 +475,7 @@ def _upsert_one(
         else canonical_value(indicator.value_type, existing.value, existing.text_value)
     )
     old_status = "" if undelete else existing.status
-    if not undelete:
-        _count_in_totals(existing, unit, period, -1)
+    counted = None if undelete else (existing.value, existing.status)
     existing.value, existing.text_value = number, text
     existing.status, existing.comment = status, comment
     existing.deleted = False
@@ -496,7 +493,7 @@ def _upsert_one(
             "updated",
         ]
     )
-    _count_in_totals(existing, unit, period, +1)
+    _recount(existing, unit, period, old=counted, new=(number, status))
     action = DataValueAudit.Action.CREATE if undelete else DataValueAudit.Action.UPDATE
     _audit(
         existing,
@@ -549,7 +546,7 @@ def _delete_one(
         existing.stored_by_id = actor
         existing.version += 1
         existing.save(update_fields=["deleted", "stored_by", "version", "updated"])
-        _count_in_totals(existing, unit, period, -1)
+        _recount(existing, unit, period, old=(existing.value, existing.status), new=None)
         _audit(
             existing,
             DataValueAudit.Action.DELETE,
@@ -587,6 +584,7 @@ class _Row:
     comment: str
     delete: bool
     canonical: str  # the new value as the audit writes it ("" for a delete)
+    path: str  # the unit's materialized path (the units above it get the value in their totals)
 
 
 class _Refusal:
@@ -646,7 +644,7 @@ def _resolve_units(user, codes: set[str]) -> dict[str, list[OrgUnit]]:
     found: dict[str, list[OrgUnit]] = {}
     for chunk in _chunks(sorted(codes), 500):
         for unit in OrgUnit.objects.filter(scope, code__in=chunk).only(
-            "id", "code", "name", "valid_from", "valid_to"
+            "id", "code", "name", "path", "valid_from", "valid_to"
         ):
             found.setdefault(unit.code, []).append(unit)
     return found
@@ -736,7 +734,7 @@ def _write(
     counts = [0, 0, 0]
     known: dict[tuple, bool] = {}
     ahead: list[list[_Row] | None] = []
-    totals, paths = TotalsChange(), {}
+    totals = TotalsChange()
 
     def check_next() -> None:
         ahead.append(next(batches, None))
@@ -755,7 +753,6 @@ def _write(
                     write=True,
                     known=known,
                     totals=totals,
-                    paths=paths,
                     meanwhile=check_next,
                 )
                 counts = [before + now for before, now in zip(counts, written, strict=True)]
@@ -900,6 +897,7 @@ def _validate(user, items: Sequence[ValueInput], conflicts: list[Conflict]) -> I
                 _comment(comment) if comment else "",
                 parsed is None,
                 canonical,
+                unit.path,
             )
         )
         if len(rows) == _BATCH:
@@ -1144,7 +1142,6 @@ def _apply(
     write: bool,
     known: dict[tuple, bool],
     totals: TotalsChange | None = None,
-    paths: dict[int, str] | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> tuple[int, int, int]:
     """Decide each row's outcome against the stored values and, if ``write``, write them
@@ -1152,7 +1149,7 @@ def _apply(
     ``_periods_with_values``. New values go to the database as they are decided;
     ``meanwhile`` runs while it stores the audit rows, if there are any (it must not query).
     With ``write``, the changes to the subtree totals are collected in ``totals`` (for the
-    caller to apply once for all batches), with the unit paths cached in ``paths``."""
+    caller to apply once for all batches)."""
     stored = _load_stored(rows, lock=write, known=known) if rows else {}
     actor = _actor_id(user)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -1167,8 +1164,7 @@ def _apply(
     if fresh:
         new_id = iter(_allocate_ids(DataValue, fresh)).__next__
     if write:
-        _add_unit_paths(paths, {row.key[2] for row in rows})
-        count = totals.add  # (path, key, period type, start, end, value, status, sign)
+        count = totals.add  # (path, key, period, value, status, sign)
 
     # add_value(row of _CREATE_FIELDS) sends each new value to the database at once.
     with _inserting(DataValue, _CREATE_FIELDS) if fresh else nullcontext() as add_value:
@@ -1187,8 +1183,7 @@ def _apply(
                          status, row.comment, actor, now, now, False, 1)
                     )  # fmt: skip
                     audits.append((pk, create, "", row.canonical, "", status, actor, channel, now))
-                    count(paths[row.key[2]], row.key, period.type, period.start, period.end,
-                          row.number, status, 1)  # fmt: skip
+                    count(row.path, row.key, row.period, row.number, status, 1)
                 continue
             # found: id, indicator, option combo, unit, period, value, text, status, comment,
             # deleted, version
@@ -1205,9 +1200,7 @@ def _apply(
                     )  # fmt: skip
                     old = canonical_value(row.value_type, number, found[6])
                     audits.append((pk, delete, old, "", old_status, "", actor, channel, now))
-                    period = row.period
-                    count(paths[row.key[2]], row.key, period.type, period.start, period.end,
-                          number, old_status, -1)  # fmt: skip
+                    count(row.path, row.key, row.period, number, old_status, -1)
                 continue
             status = row.status or old_status
             number = _stored_number(found[5])
@@ -1228,7 +1221,6 @@ def _apply(
                     (row.number, row.text, status, row.comment, False, actor, now,
                      found[10] + 1, pk)
                 )  # fmt: skip
-                period = row.period
                 if was_deleted:
                     audits.append((pk, create, "", row.canonical, "", status, actor, channel, now))
                 else:
@@ -1236,10 +1228,8 @@ def _apply(
                     audits.append(
                         (pk, update, old, row.canonical, old_status, status, actor, channel, now)
                     )
-                    count(paths[row.key[2]], row.key, period.type, period.start, period.end,
-                          number, old_status, -1)  # fmt: skip
-                count(paths[row.key[2]], row.key, period.type, period.start, period.end,
-                      row.number, status, 1)  # fmt: skip
+                    count(row.path, row.key, row.period, number, old_status, -1)
+                count(row.path, row.key, row.period, row.number, status, 1)
 
     if changes:
         _update(DataValue, _UPDATE_FIELDS, changes)
@@ -1250,12 +1240,6 @@ def _apply(
             if meanwhile is not None:
                 meanwhile()
     return imported, updated, deleted
-
-
-def _add_unit_paths(paths: dict[int, str], unit_ids: set[int]) -> None:
-    """Add the materialized paths of the units of ``unit_ids`` not in ``paths`` yet."""
-    for chunk in _chunks(sorted(unit_ids.difference(paths)), 500):
-        paths.update(OrgUnit.objects.filter(pk__in=chunk).values_list("id", "path"))
 
 
 # --- batched SQL for the bulk path ------------------------------------------------------------

@@ -45,16 +45,15 @@ class TotalsChange:
         self._deltas: dict[tuple, list] = {}
         self._ancestors: dict[str, list[int]] = {}
 
-    def add(
-        self, path: str, key: tuple, period_type: str, start, end, value, status: str, sign: int
-    ) -> None:
+    def add(self, path: str, key: tuple, period, value, status: str, sign: int) -> None:
         """Count a value stored at the unit of ``path`` in (``sign`` 1) or out (-1) of the totals
         of every unit above it. ``key``: the value's (indicator id, option combo id, unit id,
-        period id); ``start`` and ``end``: the period's dates as the driver takes them.
+        period id); ``period``: its ``type``, ``start`` and ``end`` as the driver takes them.
         ``value`` None (a text value) counts nowhere."""
         if value is None:
             return
-        indicator_id, option_combo_id, _unit_id, period = key
+        indicator_id, option_combo_id, _unit_id, period_id = key
+        start = period.start
         ancestors = self._ancestors.get(path)
         if ancestors is None:
             ancestors = self._ancestors[path] = ancestor_ids(path)
@@ -64,10 +63,10 @@ class TotalsChange:
         estimate = sign if status == Status.ESTIMATE else 0
         deltas = self._deltas
         for unit_id in ancestors:
-            key = (unit_id, indicator_id, start, period, option_combo_id)
+            key = (unit_id, indicator_id, start, period_id, option_combo_id)
             delta = deltas.get(key)
             if delta is None:
-                deltas[key] = [period_type, end, amount, sign, estimate]
+                deltas[key] = [period.type, period.end, amount, sign, estimate]
             else:
                 delta[2] += amount
                 delta[3] += sign
